@@ -1,0 +1,110 @@
+// The contracts every part of the engine shares: connections, facts, modules, results.
+// Kept free of imports so any file (module, role, spec) can depend on it cheaply.
+
+/** A host name known to the inventory. Only the inventory creates these (see inventory.resolve). */
+export type HostName = string & { readonly __brand: 'HostName' };
+
+export interface ExecOptions {
+  /** Bytes fed to the command's stdin; the place for secrets (never argv). */
+  readonly stdin?: string | Buffer;
+  readonly env?: Readonly<Record<string, string>>;
+  /** Run as root (sudo) when the login user is not root. */
+  readonly become?: boolean;
+  readonly cwd?: string;
+  /** Kill the command after this many milliseconds (ExecResult.code 124, like timeout(1)). */
+  readonly timeoutMs?: number;
+}
+
+export interface ExecResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface PutOptions {
+  /** e.g. 0o644; left as the existing file's (or umask) when absent. */
+  readonly mode?: number;
+  readonly owner?: string;
+  readonly group?: string;
+  readonly become?: boolean;
+}
+
+/**
+ * A way to run commands and move files on one host. Commands are /bin/sh command strings:
+ * build them with `sh` from engine/shell so every interpolated value is quoted.
+ */
+export interface Connection {
+  readonly host: HostName;
+  exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  /** Atomic: written to a temp file in the same directory, then renamed over the target. */
+  put(path: string, content: string | Buffer, opts?: PutOptions): Promise<void>;
+  /** The file's bytes, or undefined when it does not exist. */
+  get(path: string, opts?: { readonly become?: boolean }): Promise<Buffer | undefined>;
+  close(): Promise<void>;
+}
+
+export type OsFamily = 'RedHat' | 'Debian' | 'Other';
+export type PackageManager = 'dnf' | 'yum' | 'apt' | 'unknown';
+
+export interface Facts {
+  /** `uname -n`: the name pacemaker, corosync and DRBD know this host by. */
+  readonly hostname: string;
+  readonly os: {
+    readonly id: string; // /etc/os-release ID: rhel, centos, rocky, almalinux, debian, ubuntu
+    readonly versionId: string; // e.g. "8.9", "12"
+    readonly major: number;
+    readonly family: OsFamily;
+  };
+  readonly pkgMgr: PackageManager;
+  readonly initSystem: 'systemd' | 'other';
+  /** Global-scope IPv4 addresses, primary (non-secondary) ones first. */
+  readonly ipv4: readonly string[];
+  /** The login user (`id -un`). */
+  readonly user: string;
+}
+
+export interface FileDiff {
+  readonly path: string;
+  readonly before: string;
+  readonly after: string;
+}
+
+/** What every module returns; modules add their own typed fields. */
+export interface ModuleResult {
+  readonly changed: boolean;
+  /** One line for the operator, e.g. "would create user replicator". */
+  readonly msg?: string;
+  /** Before/after pairs shown with --diff. */
+  readonly diffs?: readonly FileDiff[];
+}
+
+export interface ModuleContext {
+  readonly host: HostName;
+  readonly conn: Connection;
+  readonly facts: Facts;
+  readonly check: boolean;
+  readonly diff: boolean;
+  readonly become: boolean;
+  /** Per-host memo for the run (e.g. the detected pcs dialect). */
+  readonly hostCache: Map<string, unknown>;
+  /** Another host's connection, for cross-host copies; the name is checked against the inventory. */
+  connectionTo(host: HostName): Connection;
+  /** Verbose output (-v); already redacted of secrets by the runner. */
+  log(line: string): void;
+  /** Mark a value as secret: it is redacted from every output from now on. */
+  secret(value: string): void;
+}
+
+/** A module bound to its parameters, ready to run on a host. Created by a module's factory. */
+export interface Action<R extends ModuleResult = ModuleResult> {
+  readonly module: string;
+  /** False when the module cannot predict its effect: it is then skipped under --check. */
+  readonly checkMode: boolean;
+  /** A short human description of the call, for -v and --list-tasks (secrets redacted later). */
+  readonly describe: string;
+  /** Checks that need no host (e.g. a template renders with the variables given). Throws ConfigError. */
+  preflight?(): void;
+  run(ctx: ModuleContext): Promise<R>;
+}
+
+export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';

@@ -1,0 +1,28 @@
+// Running commands from modules: checked exits with the stderr tail, and quiet probes.
+import type { ExecOptions, ExecResult, ModuleContext } from '../engine/types';
+import { ModuleError } from '../engine/errors';
+
+const tail = (s: string, n = 600): string => (s.length > n ? '…' + s.slice(-n) : s).trim();
+
+/** Run and require exit 0; otherwise fail with the command's exit code and stderr tail. */
+export async function must(ctx: ModuleContext, cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {
+  const r = await ctx.conn.exec(cmd, { become: ctx.become, ...opts });
+  ctx.log(`$ ${cmd}${r.code ? ` (exit ${r.code})` : ''}`);
+  if (r.code !== 0) {
+    const why = tail(r.stderr) || tail(r.stdout) || 'no output';
+    throw new ModuleError(`\`${firstWords(cmd)}\` exited ${r.code}: ${why}`, r);
+  }
+  return r;
+}
+
+/** Run a read-only probe; any exit code is an answer. */
+export async function probe(ctx: ModuleContext, cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {
+  const r = await ctx.conn.exec(cmd, { become: ctx.become, ...opts });
+  ctx.log(`$ ${cmd} (exit ${r.code})`);
+  return r;
+}
+
+function firstWords(cmd: string): string {
+  const line = cmd.split('\n')[0] ?? '';
+  return line.length > 80 ? line.slice(0, 77) + '...' : line;
+}
