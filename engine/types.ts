@@ -85,6 +85,8 @@ export interface ModuleContext {
   readonly check: boolean;
   readonly diff: boolean;
   readonly become: boolean;
+  /** The task's timeout: commands run longer than this are killed (exit 124). */
+  readonly timeoutMs?: number;
   /** Per-host memo for the run (e.g. the detected pcs dialect). */
   readonly hostCache: Map<string, unknown>;
   /** Another host's connection, for cross-host copies; the name is checked against the inventory. */
