@@ -123,9 +123,19 @@ export type RoleVarsCheck<V> =
   | { readonly ok: true; readonly vars: V }
   | { readonly ok: false; readonly issues: readonly { readonly variable: string; readonly message: string }[] };
 
+/** Any role, its variable type erased (validate's result widens, task callbacks narrow to never). */
+export interface AnyRole {
+  readonly kind: 'role';
+  readonly name: string;
+  readonly tags: readonly string[];
+  readonly validate: (input: Vars) => RoleVarsCheck<unknown>;
+  readonly tasks: readonly Node<never>[];
+  readonly handlers: readonly Handler<never>[];
+}
+
 /** A role as a play uses it, with optional variable overrides. */
 export interface RoleUse {
-  readonly role: Role<never>;
+  readonly role: AnyRole;
   readonly vars: Vars;
   readonly tags: readonly string[];
 }
@@ -136,7 +146,7 @@ export interface PlayOptions {
   readonly hosts: string;
   readonly vars?: Vars;
   readonly preTasks?: readonly Node<Vars>[];
-  readonly roles?: readonly (Role<never> | RoleUse)[];
+  readonly roles?: readonly (AnyRole | RoleUse)[];
   readonly tasks?: readonly Node<Vars>[];
   readonly postTasks?: readonly Node<Vars>[];
   readonly handlers?: readonly Handler<Vars>[];
@@ -225,7 +235,7 @@ export function role<S extends z.ZodType<Vars>>(def: {
 
 /** Use a role with variable overrides and extra tags. */
 export function withVars<V>(r: Role<V>, vars: Partial<V>, tags: readonly string[] = []): RoleUse {
-  return { role: r as unknown as Role<never>, vars: vars as Vars, tags };
+  return { role: r, vars: vars as Vars, tags };
 }
 
 export function play(opts: PlayOptions): Play {
