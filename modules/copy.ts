@@ -1,0 +1,65 @@
+// copy: put bytes (given inline or read from a controller file) at a path on the host, only when
+// the remote sha256 or attributes differ. Writes are atomic (put renames a temp file over the target).
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { ModuleContext, ModuleResult } from '../engine/types';
+import { ConfigError } from '../engine/errors';
+import { defineModule } from './define';
+import { readRemoteFile } from './lib/remote-file';
+import { ensureFile } from './lib/write-file';
+import { absolutePath, wantedAttributes, type FileAttributeParams } from './lib/params';
+
+export interface CopyParams extends FileAttributeParams {
+  /** Absolute path on the host. */
+  readonly dest: string;
+  /** The file's content; give this or src. */
+  readonly content?: string | Buffer;
+  /** A file on the controller (absolute, or relative to the working directory); give this or content. */
+  readonly src?: string;
+}
+
+export interface CopyResult extends ModuleResult {
+  readonly dest: string;
+  readonly sha256: string;
+}
+
+/** Old content larger than this is not fetched for --diff (it is summarized by size and hash). */
+export const DIFF_MAX_BYTES = 1024 * 1024;
+
+function sourceBytes(p: CopyParams): Buffer {
+  if ((p.content === undefined) === (p.src === undefined)) throw new ConfigError(`copy to ${p.dest}: give exactly one of content or src`);
+  if (p.content !== undefined) return Buffer.from(p.content);
+  const file = path.resolve(p.src!);
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new ConfigError(`copy to ${p.dest}: cannot read source ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** Write bytes to dest with the wanted attributes; shared by copy, template and the cross-host copy. */
+export async function writeContent(
+  ctx: ModuleContext,
+  dest: string,
+  content: Buffer,
+  attrs: FileAttributeParams,
+): Promise<CopyResult> {
+  const cur = await readRemoteFile(ctx, dest, { depth: ctx.diff ? 'content' : 'hash', maxContentBytes: DIFF_MAX_BYTES });
+  const out = await ensureFile(ctx, { path: dest, content, ...wantedAttributes(attrs, dest) }, cur);
+  return { changed: out.changed, msg: out.msg, diffs: out.diffs, dest, sha256: out.sha256 };
+}
+
+export const copy = defineModule<CopyParams, CopyResult>({
+  name: 'copy',
+  checkMode: true,
+  describe: (p) => `copy ${p.src ? p.src + ' ' : ''}to ${p.dest}`,
+  preflight(p) {
+    absolutePath(p.dest, 'copy');
+    wantedAttributes(p, `copy to ${p.dest}`);
+    sourceBytes(p);
+  },
+  async run(p, ctx) {
+    absolutePath(p.dest, 'copy');
+    return writeContent(ctx, p.dest, sourceBytes(p), p);
+  },
+});
