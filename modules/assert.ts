@@ -1,0 +1,24 @@
+// assert: stop a host (or, when decidable from variables alone, the whole run before it starts) with a message.
+import type { ModuleResult } from '../engine/types';
+import { ConfigError, ModuleError } from '../engine/errors';
+import { defineModule } from './define';
+
+export interface AssertParams {
+  readonly that: boolean;
+  /** Says what is wrong and what to change, e.g. "preferred_node 'vprotect3' is not in this play". */
+  readonly msg: string;
+}
+
+export const assertThat = defineModule<AssertParams, ModuleResult>({
+  name: 'assert',
+  checkMode: true,
+  describe: (p) => p.msg,
+  // Evaluated before any host is touched when the condition needs no facts: a bad variable stops the run early.
+  preflight(p) {
+    if (!p.that) throw new ConfigError(p.msg);
+  },
+  async run(p) {
+    if (!p.that) throw new ModuleError(p.msg);
+    return { changed: false, msg: 'assertion holds' };
+  },
+});

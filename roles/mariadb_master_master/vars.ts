@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { clusterVars, port, secret } from '../shared/cluster';
+
+export const mariadbVars = z.object({
+  ...clusterVars,
+  /** The database vProtect uses: the only one replicated. */
+  mariadb_database: z.string().regex(/^[A-Za-z0-9_]+$/).default('vprotect'),
+  mariadb_replicator_user: z.string().regex(/^[A-Za-z0-9_]+$/).default('replicator'),
+  mariadb_replicator_password: secret('mariadb_replicator_password'),
+  mariadb_port: port.default(3306),
+  mariadb_bind_address: z.string().default('0.0.0.0'),
+  mariadb_service: z.string().default('mariadb'),
+  /** Directory for the replication drop-in; by OS when unset (/etc/my.cnf.d or /etc/mysql/mariadb.conf.d). */
+  mariadb_conf_dir: z.string().optional(),
+  /**
+   * The first run loads the preferred node's database over the peer's (the how-to's dump and load).
+   * Refused while the peer's copy holds tables, unless this is true.
+   */
+  mariadb_replace_peer_database: z.boolean().default(false),
+  /** Where the seed dump is written on both nodes (0600, removed after loading). */
+  mariadb_dump_path: z.string().default('/root/vprotect-ha-seed.sql'),
+});
+export type MariadbVars = z.output<typeof mariadbVars>;
