@@ -1,0 +1,23 @@
+// The whole vProtect HA cluster on a two-node inventory group `cluster`:
+//   npx ts-node playbooks/site.ts -i inventory/prod [--check --diff] [--tags mariadb]
+import { play, playbook } from '../engine/dsl';
+import { runIfMain } from '../engine/cli';
+import { common } from '../roles/common';
+import { drbd } from '../roles/drbd';
+import { vdo } from '../roles/vdo';
+import { mariadbMasterMaster } from '../roles/mariadb_master_master';
+import { pacemaker } from '../roles/pacemaker';
+import { vprotectRegistration } from '../roles/vprotect_registration';
+
+export const site = playbook('site', [
+  play({
+    name: 'vProtect HA cluster',
+    hosts: 'cluster',
+    become: true,
+    // Storage and the database come up before the cluster takes them over; the node registers last,
+    // once the cluster runs vProtect on the preferred node.
+    roles: [common, drbd, vdo, mariadbMasterMaster, pacemaker, vprotectRegistration],
+  }),
+]);
+
+runIfMain(module, site);

@@ -1,0 +1,122 @@
+// pacemaker: the how-to's "Cluster configuration" to "Final cluster settings": auth, cluster setup and start,
+// two-node properties, resource defaults, then every resource and constraint built in one CIB file, pushed once.
+import type { HostView } from '../../engine/dsl';
+import { dslFor, role } from '../../engine/dsl';
+import {
+  pcsAuth,
+  pcsCibFile,
+  pcsCibPush,
+  pcsCluster,
+  pcsConstraint,
+  pcsProperty,
+  pcsResource,
+  pcsResourceDefaults,
+} from '../../modules/pcs';
+import { clusterStatus, runningOn, type ClusterStatus } from '../../modules/cluster_status';
+import { nodeAddress, preferredNode } from '../shared/cluster';
+import { preferredNodeCheck, unameMatchesInventory } from '../shared/checks';
+import { constraints, IDS, resources } from './layout';
+import { pacemakerVars, type PacemakerVars } from './vars';
+
+const { task, block } = dslFor<PacemakerVars>();
+type H = HostView<PacemakerVars>;
+
+/** Cluster-wide steps run once, from the preferred node. */
+const once = { runOnce: true, delegateTo: (h: H) => preferredNode(h) } as const;
+const BUILD_CIB = '/var/lib/pacemaker/vprotect-ha-build.cib.xml';
+const offline = (h: H): boolean => h.vars.pacemaker_cib_file !== undefined;
+const cibFile = (h: H): string => h.vars.pacemaker_cib_file ?? BUILD_CIB;
+
+export const pacemaker = role({
+  name: 'pacemaker',
+  tags: ['pacemaker'],
+  vars: pacemakerVars,
+  tasks: [
+    preferredNodeCheck<PacemakerVars>('pacemaker'),
+    block({
+      name: 'cluster membership',
+      when: (h) => !offline(h),
+      tasks: [
+        unameMatchesInventory<PacemakerVars>('pacemaker'),
+        task({
+          name: 'Authenticate the nodes to pcsd as hacluster',
+          ...once,
+          noLog: true,
+          action: (h) =>
+            pcsAuth({ nodes: h.playHosts.map((n) => ({ name: n, addr: nodeAddress(h, n) })), password: h.vars.hacluster_password }),
+        }),
+        task({
+          name: 'Set up, start and enable the cluster',
+          ...once,
+          action: (h) =>
+            pcsCluster({
+              name: h.vars.cluster_name,
+              nodes: h.playHosts.map((n) => ({ host: n, name: n, addr: nodeAddress(h, n) })),
+              destroyForeign: h.vars.pacemaker_destroy_foreign_cluster,
+              start: true,
+              enable: true,
+              waitSeconds: 120,
+            }),
+        }),
+        task<ClusterStatus>({
+          name: 'Wait until every node is online',
+          ...once,
+          action: clusterStatus({}),
+          until: (r, h) => h.playHosts.every((n) => r.nodes.some((x) => x.name === n && x.online)),
+          retries: 60,
+          delay: 2,
+        }),
+        task({
+          name: 'Two-node properties: quorum policy and stonith',
+          ...once,
+          action: (h) =>
+            pcsProperty({
+              properties: {
+                'no-quorum-policy': h.vars.pacemaker_no_quorum_policy,
+                'stonith-enabled': h.vars.pacemaker_stonith_enabled,
+              },
+            }),
+        }),
+        task({
+          name: 'Resource defaults: failure-timeout and migration-threshold',
+          ...once,
+          action: (h) =>
+            pcsResourceDefaults({
+              defaults: { 'failure-timeout': h.vars.pacemaker_failure_timeout, 'migration-threshold': h.vars.pacemaker_migration_threshold },
+            }),
+        }),
+        task({ name: 'Copy the live CIB to build the resources in', ...once, action: (h) => pcsCibFile({ cibFile: cibFile(h) }) }),
+      ],
+    }),
+    task({
+      name: 'Define resources',
+      ...once,
+      loop: (h) => resources(h.vars),
+      action: (h, spec) => pcsResource({ ...spec, cibFile: cibFile(h), force: offline(h) }),
+    }),
+    task({
+      name: 'Define constraints',
+      ...once,
+      loop: (h) => constraints(h.vars, preferredNode(h)),
+      action: (h, spec) => pcsConstraint({ ...spec, cibFile: cibFile(h) }),
+    }),
+    block({
+      name: 'activate',
+      when: (h) => !offline(h),
+      tasks: [
+        task({ name: 'Push the resource configuration', ...once, action: (h) => pcsCibPush({ cibFile: cibFile(h), waitSeconds: 120 }) }),
+        task<ClusterStatus>({
+          name: 'Wait until the floating IP and vProtect run on the preferred node',
+          ...once,
+          action: clusterStatus({}),
+          until: (r, h) => {
+            const want = [preferredNode(h)];
+            return [IDS.vip, IDS.group].every((id) => JSON.stringify(runningOn(r, id)) === JSON.stringify(want));
+          },
+          retries: 60,
+          delay: 2,
+        }),
+      ],
+    }),
+  ],
+});
