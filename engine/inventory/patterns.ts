@@ -38,7 +38,10 @@ function splitPattern(pattern: string, index: PatternIndex): string[] {
       terms.push(piece);
       continue;
     }
-    terms.push(...(piece.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? []));
+    const term = /(?:[^\s:[\]]|\[[^\]]*\])+/g;
+    const found = piece.match(term) ?? [];
+    if (!/^[\s:]*$/.test(piece.replace(term, ''))) throw new ConfigError(`malformed host pattern '${piece}' (unbalanced [ ])`);
+    terms.push(...found);
   }
   return terms.map((t) => t.trim()).filter((t) => t !== '' && t !== '!' && t !== '&');
 }

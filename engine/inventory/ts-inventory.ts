@@ -15,7 +15,11 @@ const specSchema = z.strictObject({
     .record(
       z.string(),
       z.strictObject({
-        hosts: z.union([z.array(z.string()), z.record(z.string(), varsSchema)]).optional(),
+        hosts: z
+          .union([z.array(z.string()), z.record(z.string(), varsSchema)], {
+            error: 'expected a list of host names or a mapping of host name -> variables',
+          })
+          .optional(),
         children: z.array(z.string()).optional(),
         vars: varsSchema.optional(),
       }),
@@ -75,6 +79,8 @@ function validate(spec: unknown, at: (path: readonly (string | number)[]) => str
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = (issue?.path ?? []).filter((p): p is string | number => typeof p !== 'symbol');
+  // An unknown key's issue sits on the object holding it: point at the key itself.
+  if (issue?.code === 'unrecognized_keys' && issue.keys[0] !== undefined) path.push(issue.keys[0]);
   const where = path.length > 0 ? `${path.join('.')}: ` : '';
   throw new ConfigError(`${at(path)}: ${where}${issue?.message ?? 'not an inventory'} (export default defineInventory({...}))`);
 }
