@@ -1,0 +1,35 @@
+// pcs_cib_file: a scratch copy of the live CIB (`pcs cluster cib FILE`) that later pcs_* tasks change with
+// `pcs -f FILE` and pcs_cib_push applies in one step, as the how-to does with drbd_cfg.
+import { ConfigError } from '../../engine/errors';
+import { sh } from '../../engine/shell';
+import { defineModule } from '../define';
+import { must } from '../exec';
+import type { PcsResult } from './run';
+import { markCibFilePending } from './cib';
+import { pcsDialect } from './dialect';
+
+export interface PcsCibFileParams {
+  /** Absolute path on the host; overwritten with a fresh copy of the live CIB. */
+  readonly cibFile: string;
+}
+
+export const pcsCibFile = defineModule<PcsCibFileParams, PcsResult>({
+  name: 'pcs_cib_file',
+  checkMode: true,
+  describe: (p) => `pcs cluster cib ${p.cibFile}`,
+  preflight: (p) => {
+    if (!p.cibFile.startsWith('/')) throw new ConfigError(`pcs_cib_file: cibFile must be an absolute path, got ${p.cibFile}`);
+  },
+  async run(p, ctx) {
+    await pcsDialect(ctx);
+    const cmd = sh`pcs cluster cib ${p.cibFile}`;
+    // A scratch copy changes nothing on the cluster, so it is never reported as a change.
+    if (ctx.check) {
+      // Nothing is written under --check: later tasks on this file read the live CIB instead.
+      markCibFilePending(ctx, p.cibFile);
+      return { changed: false, msg: `would copy the live CIB to ${p.cibFile}`, commands: [cmd] };
+    }
+    await must(ctx, cmd);
+    return { changed: false, msg: `copied the live CIB to ${p.cibFile}`, commands: [cmd] };
+  },
+});
