@@ -79,7 +79,7 @@ export async function vaultMain(argv: readonly string[], io: VaultIO): Promise<n
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     if (e instanceof ConfigError) {
-      io.err(`vault: ${e.message}`);
+      io.err(e.message.startsWith('vault ') ? e.message : `vault: ${e.message}`);
       return 1;
     }
     throw e;
