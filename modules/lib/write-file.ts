@@ -10,7 +10,13 @@ import { contentDiff, settingsDiff, sha256, summarize } from './diff';
 
 export interface WantedFile extends WantedAttributes {
   readonly path: string;
-  readonly content: Buffer;
+  /** The bytes, or their sha256 and a way to get them only if they are needed (cross-host copies). */
+  readonly content: Buffer | LazyContent;
+}
+
+export interface LazyContent {
+  readonly sha256: string;
+  load(): Promise<Buffer>;
 }
 
 export interface WriteOutcome {
@@ -34,12 +40,13 @@ export function assertWritable(ctx: ModuleContext, cur: RemoteFile): void {
 
 export async function ensureFile(ctx: ModuleContext, want: WantedFile, cur: RemoteFile): Promise<WriteOutcome> {
   assertWritable(ctx, cur);
-  const wantSha = sha256(want.content);
+  const wantSha = Buffer.isBuffer(want.content) ? sha256(want.content) : want.content.sha256;
   const exists = cur.kind !== 'absent';
   const contentChanged = !exists || cur.sha256 !== wantSha;
   const attrChanges = exists ? attributeChanges(cur, want) : [];
   const diffs: FileDiff[] = [];
-  if (contentChanged) diffs.push(contentDiff(want.path, cur.content, want.content, cur));
+  const bytes = contentChanged ? (Buffer.isBuffer(want.content) ? want.content : await want.content.load()) : undefined;
+  if (bytes) diffs.push(contentDiff(want.path, cur.content, bytes, cur));
   if (attrChanges.length) diffs.push(settingsDiff(`${want.path} (attributes)`, attrChanges));
   if (!contentChanged && !attrChanges.length) return { changed: false, msg: `${want.path} is up to date`, diffs, sha256: wantSha };
 
@@ -47,9 +54,9 @@ export async function ensureFile(ctx: ModuleContext, want: WantedFile, cur: Remo
   const what = contentChanged ? want.path : `${want.path} ${summarize(attrChanges)}`;
   if (ctx.check) return { changed: true, msg: `would ${verb} ${what}`, diffs, sha256: wantSha };
 
-  if (contentChanged) {
+  if (bytes) {
     const kept = keptOwnership(cur);
-    await putFile(ctx, cur.realPath, want.content, {
+    await putFile(ctx, cur.realPath, bytes, {
       mode: want.mode ?? (exists ? cur.mode : undefined),
       owner: want.owner ?? kept.owner,
       group: want.group ?? kept.group,

@@ -1,0 +1,19 @@
+// A ModuleContext for reading another host (cross-host copies): its connection, this task's flags.
+import type { Connection, ModuleContext } from '../../engine/types';
+
+/** Built field by field: the runner's context may keep its methods on a prototype, which a spread would drop. */
+export function peerContext(ctx: ModuleContext, conn: Connection): ModuleContext {
+  return {
+    host: conn.host,
+    conn,
+    // Only the connection and flags are used for the reads; facts stay this host's.
+    facts: ctx.facts,
+    check: ctx.check,
+    diff: ctx.diff,
+    become: ctx.become,
+    hostCache: new Map(),
+    connectionTo: (h) => ctx.connectionTo(h),
+    log: (line) => ctx.log(`[${conn.host}] ${line}`),
+    secret: (v) => ctx.secret(v),
+  };
+}
