@@ -1,7 +1,8 @@
 #!/bin/sh
 # Keeps one lab host booted: runs systemd-nspawn and boots it again after `systemctl reboot` inside
 # (nspawn exits 133). Any other end (poweroff, a crash of the host's PID 1, SIGTERM from `lab down`)
-# leaves it down until `lab up`/`lab start` runs again, so a test can observe a crash.
+# leaves it down until `lab up`/`lab start` runs again, so a test can observe a crash. `lab down`
+# creates HOSTDIR/stop first, so a reboot racing with it does not boot the host again.
 # usage: host-supervisor.sh NAME HOSTDIR NSPAWN-ARGS...
 set -u
 name=$1
@@ -19,5 +20,5 @@ while :; do
   rc=$?
   echo "$rc" > "$dir/exit"
   echo "=== lab: $name ended with exit $rc at $(date -u +%FT%TZ)"
-  [ "$rc" -eq 133 ] || exit 0
+  [ "$rc" -eq 133 ] && [ ! -e "$dir/stop" ] || exit 0
 done

@@ -32,6 +32,7 @@ export function hostPaths(name: string) {
     supervisorPid: path.join(dir, 'supervisor.pid'),
     nspawnPid: path.join(dir, 'nspawn.pid'),
     exit: path.join(dir, 'exit'),
+    stop: path.join(dir, 'stop'),
     /** Outside dir: kept after `down` for a look at how the last run ended. */
     console: path.join(STATE_DIR, 'logs', `${name}.console.log`),
     /** Present once the per-host files are written: later `up`s leave the host's disk alone. */
@@ -147,7 +148,7 @@ export async function startHost(host: LabHost, allHosts: readonly LabHost[], ima
     await writeHostFiles(host, allHosts, labPubKey);
     await fs.writeFile(p.prepared, `${new Date().toISOString()}\n`);
   }
-  for (const f of [p.exit, p.nspawnPid, p.supervisorPid]) await fs.rm(f, { force: true });
+  for (const f of [p.exit, p.stop, p.nspawnPid, p.supervisorPid]) await fs.rm(f, { force: true });
   const log = openSync(p.console, 'a');
   const child = spawn('/bin/sh', [SUPERVISOR, host.name, p.dir, ...nspawnArgs(host, image)], {
     detached: true, // own session: survives the lab command and a Ctrl-C of a test run
@@ -198,7 +199,7 @@ async function containerInits(name: string): Promise<number[]> {
 export async function destroyHost(name: string): Promise<void> {
   const p = hostPaths(name);
   const sup = await supervisorPid(name);
-  if (sup !== undefined) signal(sup, 'SIGTERM'); // first, so it cannot boot the host again
+  if (existsSync(p.dir)) await fs.writeFile(p.stop, ''); // the supervisor must not boot it again
   const nspawn = await nspawnPid(name);
   if (nspawn !== undefined) {
     signal(nspawn, 'SIGTERM');
@@ -208,7 +209,8 @@ export async function destroyHost(name: string): Promise<void> {
     }
   }
   for (const init of await containerInits(name)) await stopProcess(init, 'SIGKILL', 0);
-  if (sup !== undefined) await stopProcess(sup, 'SIGKILL', 1000);
+  // It reaps nspawn and exits by itself; SIGKILL only if it does not.
+  if (sup !== undefined && !(await waitFor(async () => !(await alive(sup)), 5000))) await stopProcess(sup, 'SIGKILL', 1000);
   await waitLinkGone(vethOf(name));
   if (await isMountpoint(p.root)) await unmountUnder(p.root);
   await removeTree(p.dir);

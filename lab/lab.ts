@@ -142,6 +142,15 @@ export function upLight(n: number): Promise<LabHost[]> {
   });
 }
 
+/** Stop the light hosts only (the full hosts and the bridge stay). */
+export function downLight(): Promise<void> {
+  return withLabLock(async () => {
+    await Promise.all((await knownLightNames()).map(stopLight));
+    await cleanupLightHosts();
+    await refreshKnownHosts();
+  });
+}
+
 /** Stop everything the lab started, unmount, delete the hosts' disks and the bridge. */
 export function down(): Promise<void> {
   return withLabLock(async () => {

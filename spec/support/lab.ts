@@ -1,0 +1,79 @@
+// Integration specs' access to the local lab cluster: started once per test run (whoever asks first),
+// torn down by the root hook in spec/support/lab-hooks.ts unless VPHALAB_KEEP=1.
+//
+//   before(async function () { this.timeout(LAB_START_TIMEOUT_MS); lab = await startLab(); });
+//   const conn = lab.connect('vprotect1');   // real SSH, the lab key and known_hosts
+import * as path from 'node:path';
+import { openConnection, type ConnectionOptions } from '../../engine/connection/index';
+import type { HostEntry } from '../../engine/inventory/types';
+import type { Connection, HostName } from '../../engine/types';
+import { DEFAULT_HOSTS, INVENTORY_FILE, KEEP_ENV, KNOWN_HOSTS, labHosts, type LabHost } from '../../lab/config';
+import { hostVars } from '../../lab/inventory-file';
+import { crash, down, start, up } from '../../lab/lab';
+
+/** A first run builds the rootfs (about a minute here, more on a slow mirror); later runs take seconds. */
+export const LAB_START_TIMEOUT_MS = 15 * 60_000;
+
+export interface LabHandle {
+  /** Pass as `-i` to a playbook: holds hosts.yml (group cluster) and the team's group_vars/. */
+  readonly inventoryDir: string;
+  readonly hosts: readonly LabHost[];
+  /** A lazy SSH connection (engine/connection) to a lab host; closed by the teardown hook. */
+  connect(name: string, opts?: ConnectionOptions): Connection;
+  /** SIGKILL the host's PID 1; resolves when it is down. It stays down until restart(). */
+  crash(name: string): Promise<void>;
+  /** Boot a crashed host again on the disk it had; resolves when its sshd answers. */
+  restart(name: string): Promise<void>;
+}
+
+let starting: Promise<LabHandle> | undefined;
+const opened: Connection[] = [];
+
+function hostEntry(host: LabHost): HostEntry {
+  // The lab's own names: the inventory file written by `up` holds the same ones.
+  return { name: host.name as HostName, vars: hostVars(host), groups: ['all', 'cluster'] };
+}
+
+function makeHandle(hosts: readonly LabHost[]): LabHandle {
+  const byName = (name: string): LabHost => {
+    const host = hosts.find((h) => h.name === name);
+    if (!host) throw new Error(`no lab host ${name} (have ${hosts.map((h) => h.name).join(', ')})`);
+    return host;
+  };
+  return {
+    inventoryDir: path.dirname(INVENTORY_FILE),
+    hosts,
+    connect(name, opts = {}) {
+      const conn = openConnection(hostEntry(byName(name)), { knownHostsFile: KNOWN_HOSTS, ...opts });
+      opened.push(conn);
+      return conn;
+    },
+    async crash(name) {
+      await crash(byName(name).name);
+    },
+    async restart(name) {
+      await start(byName(name).name);
+    },
+  };
+}
+
+/** The lab with its default hosts, up. Memoized per process; fine when the lab is already up. */
+export function startLab(): Promise<LabHandle> {
+  starting ??= up(DEFAULT_HOSTS).then(() => makeHandle(labHosts(DEFAULT_HOSTS)));
+  return starting;
+}
+
+export function labWasStarted(): boolean {
+  return starting !== undefined;
+}
+
+export const keepLab = (): boolean => process.env[KEEP_ENV] === '1';
+
+/** Close the connections handed out, then take the lab down (unless VPHALAB_KEEP=1). */
+export async function stopLabIfStarted(): Promise<void> {
+  if (!starting) return;
+  await Promise.allSettled(opened.splice(0).map((c) => c.close()));
+  await starting.catch(() => undefined); // an `up` still running must finish before `down`
+  starting = undefined;
+  if (!keepLab()) await down();
+}
