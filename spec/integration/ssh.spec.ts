@@ -1,6 +1,6 @@
 // SshConnection against a real OpenSSH server started per run on 127.0.0.1 (no mocks of ssh2).
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -275,6 +275,32 @@ describe('SSH connection (real sshd)', function () {
       expect(e.message).to.include(`key ${path.join(work, 'nope')}: ENOENT`);
     });
 
+    it('logs in through ssh-agent first, then falls back to the key file', async () => {
+      const agentDir = await fs.mkdtemp(path.join(work, 'agent-'));
+      const sock = path.join(agentDir, 'agent.sock');
+      const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+      const saved = process.env.SSH_AUTH_SOCK;
+      try {
+        while (!(await fs.stat(sock).catch(() => undefined))) await new Promise((r) => setTimeout(r, 20));
+        const wrong = await keygen(path.join(agentDir, 'wrong'), 'ed25519');
+        await run('ssh-add', [wrong.file], { env: { ...process.env, SSH_AUTH_SOCK: sock } });
+        process.env.SSH_AUTH_SOCK = sock;
+        // The agent holds only a wrong key: the key file after it gets in.
+        expect((await connect().exec('echo via-file')).stdout).to.equal('via-file\n');
+        const e = await failure(connect({ ansible_ssh_private_key_file: wrong.file }).exec('true'));
+        expect(e.message).to.include(`tried ssh-agent, publickey ${wrong.file}`);
+        // With the right key in the agent, no key file is needed.
+        await run('ssh-add', [sshd.clientKey.file], { env: { ...process.env, SSH_AUTH_SOCK: sock } });
+        expect((await connect({ ansible_ssh_private_key_file: path.join(agentDir, 'none') }).exec('echo via-agent')).stdout).to.equal(
+          'via-agent\n',
+        );
+      } finally {
+        if (saved === undefined) delete process.env.SSH_AUTH_SOCK;
+        else process.env.SSH_AUTH_SOCK = saved;
+        agent.kill();
+      }
+    });
+
     it('reports a refused port', async () => {
       const port = await freePort();
       const e = await failure(connect({ ansible_port: port }).exec('true'));
@@ -344,12 +370,12 @@ describe('SSH connection (real sshd)', function () {
         const survivor = connect();
         await Promise.all([victim.exec('true'), survivor.exec('true')]);
         const begun = path.join(work, `begun-${doomed.port}`);
-        const inFlight = victim.exec(sh`echo begun > ${begun}; sleep 30`);
+        const inFlight = failure(victim.exec(sh`echo begun > ${begun}; sleep 30`));
         await victim.get('/etc/hostname');
         // Crash only once the command runs (not while root's shell still reads its startup files).
         while (!(await fs.stat(begun).catch(() => undefined))) await new Promise((r) => setTimeout(r, 50));
         doomed.crash();
-        const e = await failure(inFlight);
+        const e = await inFlight;
         expect(e).to.be.instanceOf(UnreachableError);
         expect(e.message).to.include(`connection to root@127.0.0.1:${doomed.port} lost`);
         expect(await failure(victim.exec('true'))).to.be.instanceOf(UnreachableError);
