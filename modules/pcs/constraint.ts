@@ -8,10 +8,7 @@ import {
   normalRole,
   readCib,
   scoreValue,
-  type CibColocation,
   type CibConstraint,
-  type CibLocation,
-  type CibOrder,
   type CibRule,
   type CibTarget,
 } from './cib';
@@ -129,30 +126,25 @@ function sameSubject(c: ConstraintSpec, have: CibConstraint, id: string): boolea
 /** Is the existing constraint exactly what is wanted? */
 function matches(c: ConstraintSpec, have: CibConstraint): boolean {
   switch (c.kind) {
-    case 'location': {
-      const l = have as CibLocation;
-      return have.type === 'location' && l.rsc === c.resource && l.node === c.node && !l.rules.length &&
-        scoreValue(l.score ?? '0') === scoreValue(c.score ?? 'INFINITY');
-    }
+    case 'location':
+      return have.type === 'location' && have.rsc === c.resource && have.node === c.node && !have.rules.length &&
+        scoreValue(have.score ?? '0') === scoreValue(c.score ?? 'INFINITY');
     case 'location_rule': {
-      const l = have as CibLocation;
-      const rule = l.rules[0];
-      return have.type === 'location' && l.rsc === c.resource && l.rules.length === 1 && rule !== undefined &&
-        ruleText(rule) === normalRule(c.rule) && scoreValue(rule.score ?? '0') === scoreValue(c.score ?? 'INFINITY') &&
-        normalRole(rule.role ?? l.role) === normalRole(c.role);
+      if (have.type !== 'location' || have.rsc !== c.resource || have.rules.length !== 1) return false;
+      const rule = have.rules[0]!;
+      return ruleText(rule) === normalRule(c.rule) && scoreValue(rule.score ?? '0') === scoreValue(c.score ?? 'INFINITY') &&
+        normalRole(rule.role ?? have.role) === normalRole(c.role);
     }
-    case 'colocation': {
-      const k = have as CibColocation;
-      return have.type === 'colocation' && k.rsc === c.resource && k.withRsc === c.with &&
-        scoreValue(k.score) === scoreValue(c.score ?? 'INFINITY') &&
-        normalRole(k.rscRole) === normalRole(c.resourceRole) && normalRole(k.withRscRole) === normalRole(c.withRole);
-    }
+    case 'colocation':
+      return have.type === 'colocation' && have.rsc === c.resource && have.withRsc === c.with &&
+        scoreValue(have.score) === scoreValue(c.score ?? 'INFINITY') &&
+        normalRole(have.rscRole) === normalRole(c.resourceRole) && normalRole(have.withRscRole) === normalRole(c.withRole);
     case 'order': {
-      const o = have as CibOrder;
+      if (have.type !== 'order') return false;
       const first = c.firstAction ?? 'start';
-      return have.type === 'order' && o.first === c.first && o.then === c.then && o.firstAction === first &&
-        o.thenAction === (c.thenAction ?? first) && o.kind.toLowerCase() === (c.type ?? 'Mandatory').toLowerCase() &&
-        o.symmetrical === (c.symmetrical ?? true);
+      return have.first === c.first && have.then === c.then && have.firstAction === first &&
+        have.thenAction === (c.thenAction ?? first) && have.kind.toLowerCase() === (c.type ?? 'Mandatory').toLowerCase() &&
+        have.symmetrical === (c.symmetrical ?? true);
     }
   }
 }

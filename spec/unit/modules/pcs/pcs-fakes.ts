@@ -1,0 +1,30 @@
+// Fake pcs hosts for the pcs module specs: recorded outputs (spec/fixtures/pcs) served by FakeConnection.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { FakeConnection } from '../../../../engine/connection/fake';
+import { fakeHost } from '../../../support/module-context';
+
+export const fixture = (name: string): string => readFileSync(path.join(__dirname, '../../../fixtures/pcs', name), 'utf8');
+
+/** Commands that only read state. */
+const READS = [/^pcs --version$/, /^pcs cluster cib$/, /^pcs status pcsd/, /^systemctl is-(active|enabled) /];
+
+/** The commands a host ran that could change something. */
+export function changing(host: FakeConnection): string[] {
+  return host.commands.filter((c) => !READS.some((r) => r.test(c)));
+}
+
+export interface PcsHostOptions {
+  readonly version?: string;
+  /** The live CIB (`pcs cluster cib`). */
+  readonly cib?: string;
+}
+
+/** A host with pcs VERSION whose changing pcs commands succeed silently. */
+export function pcsHost(name: string, opts: PcsHostOptions = {}): FakeConnection {
+  const h = fakeHost(name);
+  h.on(/^pcs (-f \S+ )?(property|resource|constraint|node|host|cluster (setup|start|enable|destroy|auth|standby|unstandby|cib-push|cib \S))/, { code: 0 });
+  h.on(/^pcs --version$/, { stdout: `${opts.version ?? '0.11.5'}\n` });
+  if (opts.cib !== undefined) h.on(/^pcs cluster cib$/, { stdout: opts.cib });
+  return h;
+}
