@@ -22,8 +22,9 @@ export async function loadVarsDirs(baseDir: string, draft: InventoryDraft, opts:
     for (const entry of (await readdir(dir)).sort()) {
       if (entry.startsWith('.')) continue;
       const path = join(dir, entry);
-      const files = (await isDirectory(path)) ? await varsFilesUnder(path) : isVarsFile(entry) ? [path] : [];
-      const name = (await isDirectory(path)) ? entry : basename(entry, extname(entry));
+      const isDir = await isDirectory(path);
+      const files = isDir ? await varsFilesUnder(path) : isVarsFile(entry) ? [path] : [];
+      const name = isDir ? entry : basename(entry, extname(entry));
       for (const file of files) draft.addFileVars(kind, name, await readVarsFile(file, draft.secrets, opts));
     }
   }
