@@ -36,8 +36,12 @@ export class SshConnection implements Connection {
   private failure?: UnreachableError;
   private client?: Client;
 
-  constructor(readonly settings: SshSettings) {
+  /** A #private field: it holds passwords, which must not show when a connection object is logged. */
+  readonly #settings: SshSettings;
+
+  constructor(settings: SshSettings) {
     this.host = settings.host;
+    this.#settings = settings;
   }
 
   /** Round trips (exec channels, internal ones included) and SSH handshakes (TCP connections) so far. */
@@ -47,7 +51,7 @@ export class SshConnection implements Connection {
 
   /** `user@address:port`, the way messages name this endpoint. */
   get endpoint(): string {
-    const s = this.settings;
+    const s = this.#settings;
     return `${s.user}@${s.address}:${s.port}`;
   }
 
@@ -95,9 +99,9 @@ export class SshConnection implements Connection {
     let loseConnection!: (e: UnreachableError) => void;
     const lost = new Promise<never>((_, reject) => (loseConnection = reject));
     lost.catch(() => undefined); // only ever observed through Promise.race
-    const auth = new AuthPlan(this.settings);
+    const auth = new AuthPlan(this.#settings);
     try {
-      const client = await openClient(this.settings, auth, (why) => {
+      const client = await openClient(this.#settings, auth, (why) => {
         this.failure ??= new UnreachableError(this.host, `connection to ${this.endpoint} lost: ${why}`);
         this.sftpSession = undefined;
         loseConnection(this.failure);
@@ -112,7 +116,7 @@ export class SshConnection implements Connection {
   }
 
   private connectFailure(e: unknown, auth: AuthPlan): string {
-    const s = this.settings;
+    const s = this.#settings;
     const err = e as Error & { level?: string; code?: string };
     if (err.level === 'client-authentication') return `authentication failed for ${this.endpoint}: ${auth.describe()}`;
     switch (err.code) {
@@ -135,7 +139,7 @@ export class SshConnection implements Connection {
   private files(live: Live): FileTransport {
     return {
       host: this.host,
-      rootLogin: this.settings.user === 'root',
+      rootLogin: this.#settings.user === 'root',
       sftp: () => this.sftp(live.client),
       run: (command, opts) => this.runOn(live.client, command, opts),
     };
@@ -147,7 +151,7 @@ export class SshConnection implements Connection {
   }
 
   private async runOn(client: Client, command: string, opts: RunOptions): Promise<RawResult> {
-    const s = this.settings;
+    const s = this.#settings;
     const sudo = opts.become !== true || s.user === 'root' ? 'none' : s.becomePassword !== undefined ? 'password' : 'nopasswd';
     const token = randomBytes(8).toString('hex');
     const full = remoteCommand({ command, env: opts.env, cwd: opts.cwd, sudo, token, reportPid: opts.timeoutMs !== undefined });

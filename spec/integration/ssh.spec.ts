@@ -273,6 +273,7 @@ describe('SSH connection (real sshd)', function () {
       expect(e).to.be.instanceOf(UnreachableError);
       expect(e.message).to.include('tried password');
       expect(e.message).to.include(`key ${path.join(work, 'nope')}: ENOENT`);
+      expect(e.message).to.not.include('not-it');
     });
 
     it('logs in through ssh-agent first, then falls back to the key file', async () => {

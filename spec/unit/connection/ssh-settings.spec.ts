@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { inspect } from 'node:util';
 import { openConnection } from '../../../engine/connection';
 import { LocalConnection } from '../../../engine/connection/local';
 import { sshSettings } from '../../../engine/connection/ssh-settings';
@@ -51,6 +52,13 @@ describe('ssh settings from inventory variables', () => {
   it('rejects a bad port or a non-string value with a ConfigError naming the variable', () => {
     expect(() => sshSettings(entry({ ansible_port: 'ssh' }), {}, {})).to.throw(ConfigError, /ansible_port/);
     expect(() => sshSettings(entry({ ansible_user: ['a'] }), {}, {})).to.throw(ConfigError, /ansible_user/);
+  });
+
+  it('keeps passwords out of a logged or serialized connection', () => {
+    const conn = openConnection(entry({ ansible_password: 'login-secret', ansible_become_password: 'sudo-secret' }), {});
+    const shown = inspect(conn, { depth: 10 }) + JSON.stringify(conn);
+    expect(shown).to.not.include('login-secret');
+    expect(shown).to.not.include('sudo-secret');
   });
 
   it('dispatches ansible_connection=local to LocalConnection and refuses unknown kinds', () => {
