@@ -129,7 +129,7 @@ describe('lab cluster (systemd-nspawn hosts)', function () {
     expect(down.sshd).to.equal(false);
     expect(down.exit).to.be.a('number').and.not.equal(133); // 133 would mean a reboot
     const still = await lab.connect(two.name, { connectTimeoutMs: 2000 }).exec('true').then(
-      () => 'answered',
+      (r) => `answered ${JSON.stringify(r)}`,
       (e: Error) => e.name,
     );
     expect(still).to.equal('UnreachableError');

@@ -1,10 +1,12 @@
 // Mocha root hooks (loaded through .mocharc.json "require"): when a spec started the lab, take it
-// down at the end of the run, also after failures, and on Ctrl-C / SIGTERM. VPHALAB_KEEP=1 keeps it.
+// down at the end of the run, also after failures, and on Ctrl-C / SIGTERM. VPHALAB_KEEP=1 keeps it,
+// and so does another test run still using it.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { LOCK_FILE, REPO_ROOT } from '../../lab/config';
-import { keepLab, labWasStarted, stopLabIfStarted } from './lab';
+import { unregisterLabUser } from '../../lab/users';
+import { labWasStarted, shouldTakeLabDown, stopLabIfStarted } from './lab';
 
 export const mochaHooks = {
   async afterAll(this: Mocha.Context): Promise<void> {
@@ -19,7 +21,8 @@ export const mochaHooks = {
  */
 function downOnSignal(signal: NodeJS.Signals): void {
   process.once(signal, () => {
-    if (labWasStarted() && !keepLab()) {
+    if (labWasStarted()) unregisterLabUser();
+    if (labWasStarted() && shouldTakeLabDown()) {
       process.stderr.write(`\nlab: ${signal}: taking the lab down\n`);
       const owner = (() => {
         try {
@@ -39,5 +42,8 @@ function downOnSignal(signal: NodeJS.Signals): void {
   });
 }
 
+process.once('exit', () => {
+  if (labWasStarted()) unregisterLabUser();
+});
 downOnSignal('SIGINT');
 downOnSignal('SIGTERM');

@@ -10,6 +10,8 @@ import type { Connection, HostName } from '../../engine/types';
 import { DEFAULT_HOSTS, INVENTORY_FILE, KEEP_ENV, KNOWN_HOSTS, labHosts, type LabHost } from '../../lab/config';
 import { hostVars } from '../../lab/inventory-file';
 import { crash, down, start, up } from '../../lab/lab';
+import { say } from '../../lab/proc';
+import { otherLabUsers, registerLabUser, unregisterLabUser } from '../../lab/users';
 
 /** A first run builds the rootfs (about a minute here, more on a slow mirror); later runs take seconds. */
 export const LAB_START_TIMEOUT_MS = 15 * 60_000;
@@ -59,7 +61,10 @@ function makeHandle(hosts: readonly LabHost[]): LabHandle {
 
 /** The lab with its default hosts, up. Memoized per process; fine when the lab is already up. */
 export function startLab(): Promise<LabHandle> {
-  starting ??= up(DEFAULT_HOSTS).then(() => makeHandle(labHosts(DEFAULT_HOSTS)));
+  if (!starting) {
+    registerLabUser();
+    starting = up(DEFAULT_HOSTS).then(() => makeHandle(labHosts(DEFAULT_HOSTS)));
+  }
   return starting;
 }
 
@@ -69,11 +74,20 @@ export function labWasStarted(): boolean {
 
 export const keepLab = (): boolean => process.env[KEEP_ENV] === '1';
 
-/** Close the connections handed out, then take the lab down (unless VPHALAB_KEEP=1). */
+/** Whether this run should take the lab down: not with VPHALAB_KEEP=1, nor while another test run uses it. */
+export function shouldTakeLabDown(): boolean {
+  if (keepLab()) return false;
+  const others = otherLabUsers();
+  if (others.length > 0) say(`leaving the lab up: test run(s) ${others.join(', ')} still use it`);
+  return others.length === 0;
+}
+
+/** Close the connections handed out, then take the lab down (see shouldTakeLabDown). */
 export async function stopLabIfStarted(): Promise<void> {
   if (!starting) return;
   await Promise.allSettled(opened.splice(0).map((c) => c.close()));
   await starting.catch(() => undefined); // an `up` still running must finish before `down`
   starting = undefined;
-  if (!keepLab()) await down();
+  unregisterLabUser();
+  if (shouldTakeLabDown()) await down();
 }
