@@ -10,7 +10,8 @@ export async function must(ctx: ModuleContext, cmd: string, opts: ExecOptions = 
   ctx.log(`$ ${cmd}${r.code ? ` (exit ${r.code})` : ''}`);
   if (r.code !== 0) {
     const why = tail(r.stderr) || tail(r.stdout) || 'no output';
-    throw new ModuleError(`\`${firstWords(cmd)}\` exited ${r.code}: ${why}`, r);
+    // detail uses ModuleError's names (rc, not ExecResult's code): the runner spreads it into the result.
+    throw new ModuleError(`\`${firstWords(cmd)}\` exited ${r.code}: ${why}`, { rc: r.code, stdout: r.stdout, stderr: r.stderr });
   }
   return r;
 }
