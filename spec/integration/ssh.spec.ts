@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -299,6 +300,28 @@ describe('SSH connection (real sshd)', function () {
         if (saved === undefined) delete process.env.SSH_AUTH_SOCK;
         else process.env.SSH_AUTH_SOCK = saved;
         agent.kill();
+      }
+    });
+
+    it('reports a silent server (no SSH banner) as a handshake timeout, and a non-SSH server cleanly', async () => {
+      const sockets: net.Socket[] = [];
+      const silent = net.createServer((sock) => sockets.push(sock));
+      const http = net.createServer((sock) => sock.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+      const listen = (srv: net.Server): Promise<number> =>
+        new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve((srv.address() as net.AddressInfo).port)));
+      try {
+        const silentPort = await listen(silent);
+        const e = await failure(connect({ ansible_port: silentPort }, { connectTimeoutMs: 300 }).exec('true'));
+        expect(e).to.be.instanceOf(UnreachableError);
+        expect(e.message).to.equal(`no SSH handshake with root@127.0.0.1:${silentPort} within 300 ms (host down or port filtered?)`);
+        const httpPort = await listen(http);
+        const e2 = await failure(connect({ ansible_port: httpPort }).exec('true'));
+        expect(e2).to.be.instanceOf(UnreachableError);
+        expect(e2.message).to.include(`127.0.0.1:${httpPort}`);
+      } finally {
+        sockets.forEach((s) => s.destroy());
+        silent.close();
+        http.close();
       }
     });
 
