@@ -140,6 +140,26 @@ describe('lab cluster (systemd-nspawn hosts)', function () {
     await ok(conn, sh`rm -f ${marker}`);
   });
 
+  it('boots a host again after `systemctl reboot` inside it (the supervisor)', async () => {
+    const before = (await status()).find((h) => h.name === one.name)!;
+    const conn = lab.connect(one.name);
+    await ok(conn, 'echo this-boot > /run/lab-boot-marker');
+    await ok(conn, 'systemd-run --on-active=1 /bin/systemctl reboot');
+    // A new nspawn process (the supervisor booted it again) whose sshd answers.
+    const deadline = Date.now() + 90_000;
+    let after = before;
+    while (Date.now() < deadline) {
+      after = (await status()).find((h) => h.name === one.name)!;
+      if (after.pid !== undefined && after.pid !== before.pid && after.sshd) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(after.pid).to.be.a('number').and.not.equal(before.pid);
+    expect(after.state).to.equal('running');
+    const again = lab.connect(one.name);
+    expect((await again.exec('test -e /run/lab-boot-marker')).code).to.equal(1); // /run is per boot
+    expect((await ok(again, 'uname -n')).trim()).to.equal(one.name);
+  });
+
   describe('light hosts (sshd in a network namespace)', () => {
     const light = lightHosts(3);
     before(async () => {

@@ -1,0 +1,36 @@
+// Lab names and addresses: the numbering other specs, the demo and the benchmarks rely on.
+import { expect } from 'chai';
+import { labHost, labHostByName, labHosts, lightHosts, MAX_HOSTS, VIP } from '../../../lab/config';
+
+describe('lab: names and addresses', () => {
+  it('numbers full hosts vprotectN from 198.18.0.11 and light hosts lightN from .101', () => {
+    expect(labHosts()).to.deep.equal([
+      { name: 'vprotect1', ip: '198.18.0.11' },
+      { name: 'vprotect2', ip: '198.18.0.12' },
+    ]);
+    expect(labHosts(3)[2]).to.deep.equal({ name: 'vprotect3', ip: '198.18.0.13' });
+    const light = lightHosts(50);
+    expect(light[0]).to.deep.equal({ name: 'light1', ip: '198.18.0.101' });
+    expect(light[49]).to.deep.equal({ name: 'light50', ip: '198.18.0.150' });
+  });
+
+  it('keeps every address inside 198.18.0.0/24 and off the bridge and the VIP', () => {
+    const all = [...labHosts(MAX_HOSTS), ...lightHosts(150)].map((h) => h.ip);
+    expect(new Set(all).size).to.equal(all.length);
+    for (const ip of all) {
+      const last = Number(ip.split('.')[3]);
+      expect(ip.startsWith('198.18.0.')).to.equal(true);
+      expect(last).to.be.within(2, 254);
+    }
+    expect(all).not.to.include(VIP);
+  });
+
+  it('rejects counts and names outside the lab', () => {
+    expect(() => labHosts(0)).to.throw(/1\.\.20/);
+    expect(() => labHosts(MAX_HOSTS + 1)).to.throw(/1\.\.20/);
+    expect(() => lightHosts(151)).to.throw(/1\.\.150/);
+    expect(labHostByName('vprotect2')).to.deep.equal(labHost(2));
+    for (const bad of ['vprotect0', 'vprotect01', 'vprotect21', 'light1', 'vprotect', 'xvprotect1'])
+      expect(labHostByName(bad), bad).to.equal(undefined);
+  });
+});

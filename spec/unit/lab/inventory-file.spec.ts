@@ -1,0 +1,36 @@
+// The inventory `lab up` writes must load in the project's own inventory reader, as a playbook run would.
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadInventory } from '../../../engine/inventory/load';
+import type { HostName } from '../../../engine/types';
+import { KNOWN_HOSTS, LAB_KEY, labHosts, lightHosts } from '../../../lab/config';
+import { inventoryYaml } from '../../../lab/inventory-file';
+
+describe('lab: generated inventory', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lab-inv-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('puts the hosts in group cluster with address, user, key and known_hosts', async () => {
+    writeFileSync(join(dir, 'hosts.yml'), inventoryYaml('cluster', labHosts(2), 'test'));
+    const inv = await loadInventory(dir);
+    expect(inv.select('cluster')).to.deep.equal(['vprotect1', 'vprotect2']);
+    expect(inv.hosts.get('vprotect2' as HostName)?.vars).to.include({
+      ansible_host: '198.18.0.12',
+      ansible_user: 'root',
+      ansible_ssh_private_key_file: LAB_KEY,
+      ansible_ssh_known_hosts_file: KNOWN_HOSTS,
+    });
+  });
+
+  it('lists 50 light hosts in group light', async () => {
+    writeFileSync(join(dir, 'hosts.yml'), inventoryYaml('light', lightHosts(50), 'test'));
+    const inv = await loadInventory(dir);
+    expect(inv.select('light')).to.have.length(50);
+    expect(inv.hosts.get('light50' as HostName)?.vars['ansible_host']).to.equal('198.18.0.150');
+  });
+});
