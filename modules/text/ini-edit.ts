@@ -100,9 +100,15 @@ export function editIni(text: string, e: IniEdit): string {
 
   const target = occurrences[0];
   if (!target) return appendSection(lines, e.section!, [newLine]).join('');
-  // After the section's last non-blank line, so the blank line separating it from the next stays put.
-  let at = target.from;
-  for (let i = target.from; i < target.to; i++) if (body(lines[i]!).trim() !== '') at = i + 1;
+  // After the section's last option (else right after its header): blank lines and comments that
+  // lead into the next section stay with it.
+  // At the top level (no header) without options yet: just before the first section.
+  let at = target.header < 0 ? target.to : target.from;
+  let seen = false;
+  for (let i = target.from; i < target.to; i++) {
+    if (parse(lines[i]!).kind === 'option') [at, seen] = [i + 1, true];
+  }
+  if (!seen && target.header < 0) while (at > 0 && body(lines[at - 1]!).trim() === '') at--;
   if (at === lines.length) terminateLast(lines);
   lines.splice(at, 0, newLine + '\n');
   return lines.join('');
