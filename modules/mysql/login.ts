@@ -45,10 +45,10 @@ export async function withLogin<T>(ctx: ModuleContext, login: MysqlLogin | undef
   const l = login ?? {};
   if (l.password !== undefined) ctx.secret(l.password);
   const conn: string[] = [];
-  if (l.socket !== undefined) conn.push(`--socket=${l.socket}`);
-  if (l.host !== undefined) conn.push(`--host=${l.host}`);
-  if (l.port !== undefined) conn.push(`--port=${l.port}`);
-  const connWords = conn.length ? ' ' + sh`${conn}` : '';
+  if (l.socket !== undefined) conn.push(sh`--socket=${l.socket}`);
+  if (l.host !== undefined) conn.push(sh`--host=${l.host}`);
+  if (l.port !== undefined) conn.push(sh`--port=${l.port}`);
+  const connWords = conn.length ? ' ' + conn.join(' ') : '';
   if (l.user === undefined && l.password === undefined) {
     const defaults = l.defaultsFile !== undefined ? sh`--defaults-extra-file=${l.defaultsFile}` + ' ' : '';
     return use((defaults + connWords.trim()).trim());
