@@ -74,7 +74,8 @@ export const selinux = defineModule<SelinuxParams, SelinuxResult>({
     if (r.code !== 0) throw new ModuleError(`reading SELinux state on ${ctx.host} failed (exit ${r.code}): ${r.stderr.trim().slice(-400) || 'no output'}`, r);
     const runtimeLine = /^runtime=(.*)$/m.exec(r.stdout)?.[1] ?? 'absent';
     const cfg = parseFileProbe('cfg', configFile, r.stdout);
-    if (runtimeLine === 'absent' && cfg.kind === 'absent') return { changed: false, present: false, rebootRequired: false, msg: 'SELinux is not installed' };
+    // Without a config file there is no policy to run (Debian with selinux-utils says "Disabled" here).
+    if (cfg.kind === 'absent') return { changed: false, present: false, rebootRequired: false, msg: 'SELinux is not installed' };
     const runtime = toMode(runtimeLine);
     if (runtimeLine !== 'absent' && !runtime) throw new ModuleError(`getenforce on ${ctx.host} printed ${JSON.stringify(runtimeLine)}`);
 
@@ -86,7 +87,7 @@ export const selinux = defineModule<SelinuxParams, SelinuxResult>({
     let changed = false;
 
     if (p.state) {
-      const out = await applyEdit(ctx, { path: configFile, create: true }, cfg, (t) =>
+      const out = await applyEdit(ctx, { path: configFile, create: false }, cfg, (t) =>
         editLine(t, { state: 'present', regexp: /^\s*SELINUX=/, line: `SELINUX=${p.state}` }),
       );
       changed ||= out.changed;

@@ -26,6 +26,8 @@ import { slurp } from '../../modules/slurp';
 import { fetch } from '../../modules/fetch';
 import { copy_from_host } from '../../modules/copy_from_host';
 import { user_password } from '../../modules/user_password';
+import { selinux } from '../../modules/selinux';
+import { firewalld } from '../../modules/firewalld';
 
 const run = promisify(execFile);
 
@@ -299,6 +301,20 @@ describe('modules on the controller (LocalConnection, real files)', function () 
       await converge(copy_from_host({ from: 'localhost', src: at('.session.properties'), dest: at('copy.properties') }));
       expect(await read('copy.properties')).to.equal('session=1\n');
       expect(await mode('copy.properties')).to.equal(0o600);
+    });
+  });
+
+  describe('selinux and firewalld where neither runs (this Debian controller)', () => {
+    it('selinux reports "not installed" and touches nothing', async () => {
+      const r = await selinux({ state: 'permissive', permissiveTypes: ['drbd_t'] }).run(ctx);
+      expect(r).to.deep.include({ changed: false, present: false, msg: 'SELinux is not installed' });
+    });
+
+    it('firewalld reports "not running" and touches nothing', async () => {
+      const r = await firewalld({ services: ['high-availability'], ports: ['7788/tcp'] }).run(ctx);
+      expect(r.changed).to.equal(false);
+      expect(r.running).to.equal(false);
+      expect(r.msg).to.match(/^firewalld not running/);
     });
   });
 
