@@ -1,0 +1,99 @@
+// Where an engine run's time goes, measured inside one process: start-up (node + ts-node + imports),
+// inventory and run, SSH handshakes and round trips (SshConnection.stats) per host, task durations.
+// Prints one JSON object (bench/run.ts reads it).
+//   npx ts-node -T bench/profile.ts PLAYBOOK.ts -i INV [other playbook flags]
+import * as path from 'node:path';
+import type { Playbook } from '../engine/dsl';
+import type { Connection } from '../engine/types';
+import type { RunEvent } from '../engine/runner/events';
+
+export interface RunProfile {
+  /** process.uptime() when this script's body started: node, ts-node and this file's own imports. */
+  readonly bootMs: number;
+  /** require() of the playbook file (engine, modules, libraries it imports). */
+  readonly importMs: number;
+  /** main(): inventory, connections, facts, tasks, recap. */
+  readonly runMs: number;
+  readonly exitCode: number;
+  readonly tasks: number;
+  readonly changed: number;
+  /** Per host: TCP connections, exec round trips (facts included), SFTP puts are not counted. */
+  readonly hosts: Record<string, { readonly handshakes: number; readonly execs: number }>;
+  /** The first task's median duration per host: handshake and fact gathering happen inside it. */
+  readonly firstTaskMs: number;
+  /** Median duration of a task on a host, first task excluded. */
+  readonly taskMs: number;
+}
+
+interface WithStats {
+  readonly stats: { readonly execs: number; readonly handshakes: number };
+}
+const hasStats = (c: Connection): c is Connection & WithStats => 'stats' in c;
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+export async function profileRun(playbookFile: string, argv: readonly string[]): Promise<RunProfile> {
+  const bootMs = process.uptime() * 1000;
+  const t0 = performance.now();
+  const mod = require(path.resolve(playbookFile)) as Record<string, unknown>;
+  const importMs = performance.now() - t0;
+  const pb = Object.values(mod).find((v): v is Playbook => !!v && typeof v === 'object' && 'plays' in v && 'name' in v);
+  if (!pb) throw new Error(`${playbookFile} exports no playbook`);
+  const { main } = require('../engine/cli') as typeof import('../engine/cli');
+  const { openConnection } = require('../engine/connection/index') as typeof import('../engine/connection/index');
+
+  const conns: Connection[] = [];
+  const events: RunEvent[] = [];
+  const t1 = performance.now();
+  const exitCode = await main(pb, [...argv, '--json'], {
+    out: (line) => events.push(JSON.parse(line) as RunEvent),
+    err: (line) => process.stderr.write(line + '\n'),
+    env: process.env,
+    isTTY: false,
+    connect: (entry) => {
+      const c = openConnection(entry, {});
+      conns.push(c);
+      return c;
+    },
+  });
+  const runMs = performance.now() - t1;
+
+  const results = events.filter((e): e is Extract<RunEvent, { type: 'result' }> => e.type === 'result');
+  const taskNames = [...new Set(results.map((r) => r.task.name))];
+  const first = results.filter((r) => r.task.name === taskNames[0]).map((r) => r.durationMs);
+  const rest = results.filter((r) => r.task.name !== taskNames[0]).map((r) => r.durationMs);
+  const hosts: Record<string, { handshakes: number; execs: number }> = {};
+  for (const c of conns) if (hasStats(c)) hosts[c.host] = { ...c.stats };
+  return {
+    bootMs,
+    importMs,
+    runMs,
+    exitCode,
+    tasks: taskNames.length,
+    changed: results.filter((r) => r.status === 'changed').length,
+    hosts,
+    firstTaskMs: median(first),
+    taskMs: median(rest),
+  };
+}
+
+if (require.main === module) {
+  const [file, ...argv] = process.argv.slice(2);
+  if (!file) {
+    process.stderr.write('usage: ts-node -T bench/profile.ts PLAYBOOK.ts -i INV [flags]\n');
+    process.exit(1);
+  }
+  profileRun(file, argv).then(
+    (p) => {
+      process.stdout.write(JSON.stringify(p) + '\n');
+      process.exit(0);
+    },
+    (e: unknown) => {
+      process.stderr.write(`profile: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
