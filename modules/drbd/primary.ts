@@ -1,0 +1,61 @@
+// drbd_primary: make this node Primary. `--force` (the how-to's initial sync) is guarded: it is used only
+// when this disk and every peer's disk are Inconsistent, i.e. there is no up-to-date data anywhere to lose.
+import { ConfigError, ModuleError } from '../../engine/errors';
+import type { ModuleResult } from '../../engine/types';
+import { sh } from '../../engine/shell';
+import { defineModule } from '../define';
+import { must } from '../exec';
+import { readDrbdStatus, type DrbdStatus } from './status';
+
+export interface DrbdPrimaryParams {
+  readonly resource: string;
+  /** Allow `--force` for the initial sync of a new resource (never over up-to-date data). */
+  readonly initialSync?: boolean;
+}
+
+export interface DrbdPrimaryResult extends ModuleResult {
+  readonly status: DrbdStatus;
+  readonly forced: boolean;
+}
+
+function describePeers(s: DrbdStatus): string {
+  return s.peers.map((p) => `${p.name} ${p.connection}/${p.diskState}`).join(', ') || 'no peers';
+}
+
+export const drbdPrimary = defineModule<DrbdPrimaryParams, DrbdPrimaryResult>({
+  name: 'drbd_primary',
+  checkMode: true,
+  describe: (p) => `drbdadm primary ${p.initialSync ? '--force ' : ''}${p.resource}`,
+  preflight: (p) => {
+    if (!/^[A-Za-z0-9_.-]+$/.test(p.resource)) throw new ConfigError(`drbd_primary: invalid resource name ${JSON.stringify(p.resource)}`);
+  },
+  async run(p, ctx) {
+    const s = await readDrbdStatus(ctx, p.resource);
+    if (!s) throw new ModuleError(`DRBD resource ${p.resource} is not up on ${ctx.host}: bring it up first (drbd_up)`);
+    if (s.role === 'Primary') return { changed: false, msg: `${p.resource} is Primary`, status: s, forced: false };
+    const upToDatePeer = s.peers.find((x) => x.diskState === 'UpToDate');
+    let force = false;
+    if (s.diskState !== 'UpToDate') {
+      if (!p.initialSync) {
+        throw new ModuleError(
+          `${p.resource} on ${ctx.host} has disk ${s.diskState} (peers: ${describePeers(s)}); becoming Primary needs up-to-date data. ` +
+            'For the initial sync of a new resource set initialSync: true',
+        );
+      }
+      const allInconsistent = s.diskState === 'Inconsistent' && s.peers.length > 0 && s.peers.every((x) => x.connection === 'Connected' && x.diskState === 'Inconsistent');
+      if (upToDatePeer || !allInconsistent) {
+        throw new ModuleError(
+          `refusing \`drbdadm primary --force ${p.resource}\` on ${ctx.host}: it is only for the initial sync, when this disk and every ` +
+            `connected peer's are Inconsistent; here disk ${s.diskState}, peers: ${describePeers(s)}` +
+            (upToDatePeer ? ` (${upToDatePeer.name} has UpToDate data that --force would overwrite)` : ''),
+        );
+      }
+      force = true;
+    }
+    const cmd = force ? sh`drbdadm primary --force ${p.resource}` : sh`drbdadm primary ${p.resource}`;
+    const what = force ? `force ${p.resource} Primary for the initial sync` : `make ${p.resource} Primary`;
+    if (ctx.check) return { changed: true, msg: `would ${what}`, status: s, forced: force };
+    await must(ctx, cmd);
+    return { changed: true, msg: what, status: (await readDrbdStatus(ctx, p.resource)) ?? s, forced: force };
+  },
+});

@@ -1,0 +1,31 @@
+// drbd_up: bring a resource up (`drbdadm up`) when it is not.
+import { ConfigError } from '../../engine/errors';
+import type { ModuleResult } from '../../engine/types';
+import { sh } from '../../engine/shell';
+import { defineModule } from '../define';
+import { must } from '../exec';
+import { readDrbdStatus, type DrbdStatus } from './status';
+
+export interface DrbdUpParams {
+  readonly resource: string;
+}
+
+export interface DrbdUpResult extends ModuleResult {
+  readonly status?: DrbdStatus;
+}
+
+export const drbdUp = defineModule<DrbdUpParams, DrbdUpResult>({
+  name: 'drbd_up',
+  checkMode: true,
+  describe: (p) => `drbdadm up ${p.resource}`,
+  preflight: (p) => {
+    if (!/^[A-Za-z0-9_.-]+$/.test(p.resource)) throw new ConfigError(`drbd_up: invalid resource name ${JSON.stringify(p.resource)}`);
+  },
+  async run(p, ctx) {
+    const before = await readDrbdStatus(ctx, p.resource);
+    if (before) return { changed: false, msg: `${p.resource} is up (${before.role}, disk ${before.diskState})`, status: before };
+    if (ctx.check) return { changed: true, msg: `would bring ${p.resource} up` };
+    await must(ctx, sh`drbdadm up ${p.resource}`);
+    return { changed: true, msg: `brought ${p.resource} up`, status: await readDrbdStatus(ctx, p.resource) };
+  },
+});
