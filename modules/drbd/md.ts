@@ -7,10 +7,12 @@ import { sh } from '../../engine/shell';
 import { defineModule } from '../define';
 import { must, probe } from '../exec';
 import { describeSignature, deviceSignature } from '../storage/signature';
-import { readDrbdStatus } from './status';
+import { drbdadm, readDrbdStatus } from './status';
 
 export interface DrbdMdParams {
   readonly resource: string;
+  /** A DRBD config file other than /etc/drbd.conf (`drbdadm -c FILE`). */
+  readonly config?: string;
   /** Overwrite a disk holding a filesystem or other data signature (destroys it). */
   readonly force?: boolean;
 }
@@ -30,13 +32,14 @@ export const drbdMd = defineModule<DrbdMdParams, DrbdMdResult>({
     if (!/^[A-Za-z0-9_.-]+$/.test(p.resource)) throw new ConfigError(`drbd_md: invalid resource name ${JSON.stringify(p.resource)}`);
   },
   async run(p, ctx) {
-    const ll = await probe(ctx, sh`drbdadm sh-ll-dev ${p.resource}`);
+    const adm = drbdadm(p.config);
+    const ll = await probe(ctx, sh`${adm} sh-ll-dev ${p.resource}`);
     const disk = ll.stdout.trim().split('\n')[0] ?? '';
     if (ll.code !== 0 || !disk) {
       throw new ModuleError(`resource ${p.resource} has no backing disk for ${ctx.host} in the DRBD config: ${quiet(ll.stderr) || 'drbdadm sh-ll-dev printed nothing'}`, ll);
     }
     // Metadata first: once the resource holds a filesystem the backing disk shows that too.
-    const dump = await probe(ctx, sh`drbdadm dump-md ${p.resource}`);
+    const dump = await probe(ctx, sh`${adm} dump-md ${p.resource}`);
     if (dump.code === 0) return { changed: false, msg: `DRBD metadata present on ${disk}`, disk };
     if (!/No valid meta data found/i.test(dump.stderr + dump.stdout)) {
       // dump-md refuses while the resource is up: then the kernel holds valid metadata.
@@ -51,7 +54,7 @@ export const drbdMd = defineModule<DrbdMdParams, DrbdMdResult>({
           'create-md would destroy it. Wipe the disk yourself or set force: true',
       );
     }
-    const cmd = sig ? sh`drbdadm create-md --force ${p.resource}` : sh`drbdadm create-md ${p.resource}`;
+    const cmd = sig ? sh`${adm} create-md --force ${p.resource}` : sh`${adm} create-md ${p.resource}`;
     const what = `create DRBD metadata on ${disk}${sig ? ` over ${describeSignature(sig)} (force)` : ''}`;
     if (ctx.check) return { changed: true, msg: `would ${what}`, disk };
     // No terminal: should drbdmeta still ask for confirmation, it reads end-of-file and aborts.

@@ -5,10 +5,12 @@ import type { ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
 import { defineModule } from '../define';
 import { must } from '../exec';
-import { readDrbdStatus, type DrbdStatus } from './status';
+import { drbdadm, readDrbdStatus, type DrbdStatus } from './status';
 
 export interface DrbdPrimaryParams {
   readonly resource: string;
+  /** A DRBD config file other than /etc/drbd.conf (`drbdadm -c FILE`). */
+  readonly config?: string;
   /** Allow `--force` for the initial sync of a new resource (never over up-to-date data). */
   readonly initialSync?: boolean;
 }
@@ -52,7 +54,7 @@ export const drbdPrimary = defineModule<DrbdPrimaryParams, DrbdPrimaryResult>({
       }
       force = true;
     }
-    const cmd = force ? sh`drbdadm primary --force ${p.resource}` : sh`drbdadm primary ${p.resource}`;
+    const cmd = force ? sh`${drbdadm(p.config)} primary --force ${p.resource}` : sh`${drbdadm(p.config)} primary ${p.resource}`;
     const what = force ? `force ${p.resource} Primary for the initial sync` : `make ${p.resource} Primary`;
     if (ctx.check) return { changed: true, msg: `would ${what}`, status: s, forced: force };
     await must(ctx, cmd);

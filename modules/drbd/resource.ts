@@ -26,6 +26,30 @@ export interface DrbdResourceResult extends ModuleResult {
 
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
+/**
+ * Unclosed or extra braces, outside comments and quotes. drbdadm itself accepts a file whose last brace is
+ * missing (the how-to's resource file), so this is checked here.
+ */
+export function braceProblem(text: string): string | undefined {
+  let depth = 0;
+  let line = 1;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') line++;
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '#') {
+      const nl = text.indexOf('\n', i);
+      i = (nl < 0 ? text.length : nl) - 1;
+    } else if (c === '{') depth++;
+    else if (c === '}' && --depth < 0) return `an extra '}' on line ${line}`;
+  }
+  return depth > 0 ? `${depth} '{' never closed (a missing '}' at the end?)` : undefined;
+}
+
 function wanted(p: DrbdResourceParams): string {
   if ((p.content === undefined) === (p.template === undefined)) {
     throw new ConfigError(`drbd_resource ${p.name}: give either template (with vars) or content`);
@@ -41,6 +65,8 @@ export const drbdResource = defineModule<DrbdResourceParams, DrbdResourceResult>
     if (!NAME.test(p.name)) throw new ConfigError(`drbd_resource: invalid resource name ${JSON.stringify(p.name)}`);
     if (p.path !== undefined && !p.path.startsWith('/')) throw new ConfigError(`drbd_resource ${p.name}: path must be absolute`);
     const text = wanted(p);
+    const braces = braceProblem(text);
+    if (braces) throw new ConfigError(`drbd_resource ${p.name}: unbalanced braces: ${braces}`);
     if (!new RegExp(`^\\s*resource\\s+${p.name.replace(/[.]/g, '\\.')}\\s*\\{`, 'm').test(text)) {
       throw new ConfigError(`drbd_resource ${p.name}: the content does not define resource ${p.name}`);
     }
@@ -48,6 +74,8 @@ export const drbdResource = defineModule<DrbdResourceParams, DrbdResourceResult>
   async run(p, ctx) {
     const path = p.path ?? `/etc/drbd.d/${p.name}.res`;
     const text = wanted(p);
+    const braces = braceProblem(text);
+    if (braces) throw new ConfigError(`drbd_resource ${p.name}: unbalanced braces: ${braces}`);
     const current = (await ctx.conn.get(path, { become: ctx.become }))?.toString('utf8');
     if (current === text) return { changed: false, msg: `${path} up to date`, path };
     const diffs: FileDiff[] = ctx.diff ? [{ path, before: current ?? '', after: text }] : [];

@@ -102,6 +102,11 @@ export function parseStatusText(text: string, resource: string): DrbdStatus | un
   return found ? { resource, role, diskState: disk, peers } : undefined;
 }
 
+/** The drbdadm words, with `-c FILE` for a config other than /etc/drbd.conf. */
+export function drbdadm(config: string | undefined): string[] {
+  return config ? ['drbdadm', '-c', config] : ['drbdadm'];
+}
+
 /** The resource's status, or undefined when it is not up (not configured in the kernel). */
 export async function readDrbdStatus(ctx: ModuleContext, resource: string): Promise<DrbdStatus | undefined> {
   const json = await probe(ctx, sh`drbdsetup status ${resource} --json`);

@@ -4,10 +4,12 @@ import type { ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
 import { defineModule } from '../define';
 import { must } from '../exec';
-import { readDrbdStatus, type DrbdStatus } from './status';
+import { drbdadm, readDrbdStatus, type DrbdStatus } from './status';
 
 export interface DrbdUpParams {
   readonly resource: string;
+  /** A DRBD config file other than /etc/drbd.conf (`drbdadm -c FILE`). */
+  readonly config?: string;
 }
 
 export interface DrbdUpResult extends ModuleResult {
@@ -25,7 +27,7 @@ export const drbdUp = defineModule<DrbdUpParams, DrbdUpResult>({
     const before = await readDrbdStatus(ctx, p.resource);
     if (before) return { changed: false, msg: `${p.resource} is up (${before.role}, disk ${before.diskState})`, status: before };
     if (ctx.check) return { changed: true, msg: `would bring ${p.resource} up` };
-    await must(ctx, sh`drbdadm up ${p.resource}`);
+    await must(ctx, sh`${drbdadm(p.config)} up ${p.resource}`);
     return { changed: true, msg: `brought ${p.resource} up`, status: await readDrbdStatus(ctx, p.resource) };
   },
 });

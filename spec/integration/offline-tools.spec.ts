@@ -3,13 +3,16 @@
 // that rerunning them changes nothing.
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Action, ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
 import { pcsConstraint, pcsNode, pcsProperty, pcsResource, pcsResourceDefaults } from '../../modules/pcs';
 import { readCib } from '../../modules/pcs/cib';
+import { drbdMd, drbdResource } from '../../modules/drbd';
+import { filesystem, mount } from '../../modules/storage';
+import { renderTemplate } from '../../modules/lib/handlebars';
 import { localContext, withCheck, type LocalContext } from '../support/local-context';
 
 const has = (tool: string): boolean => {
@@ -175,5 +178,155 @@ describe('pcs modules against real pcs on a CIB file (pcs -f)', function () {
     expect(created.changed).to.equal(true);
     expect(readFileSync(cibFile, 'utf8')).to.equal(before);
     expect(check.logs.filter((l) => l.includes(' -f '))).to.deep.equal([]);
+  });
+});
+
+/** A loop device on a fresh sparse image, detached and removed by `free`. */
+function loopDevice(dir: string, name: string, sizeMb = 64): { dev: string; free: () => void } {
+  const img = path.join(dir, `${name}.img`);
+  execFileSync('truncate', ['-s', `${sizeMb}M`, img]);
+  const dev = execFileSync('losetup', ['-f', '--show', img], { encoding: 'utf8' }).trim();
+  return {
+    dev,
+    free: () => {
+      execFileSync('losetup', ['-d', dev]);
+      rmSync(img, { force: true });
+    },
+  };
+}
+
+async function failure(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('drbd and storage modules on real tools and loop devices', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let ctx: LocalContext;
+  let withFs: { dev: string; free: () => void };
+  let blank: { dev: string; free: () => void };
+  const resFile = (): string => path.join(dir, 'replicate.res');
+
+  before(async function () {
+    for (const tool of ['drbdadm', 'losetup', 'mkfs.ext4', 'blkid', 'findmnt']) {
+      if (!has(tool)) throw new Error(`${tool} is needed: apt-get install drbd-utils util-linux e2fsprogs`);
+    }
+    dir = mkdtempSync(path.join(tmpdir(), 'drbd-offline-'));
+    withFs = loopDevice(dir, 'with-fs');
+    execFileSync('mkfs.ext4', ['-q', withFs.dev]);
+    blank = loopDevice(dir, 'blank');
+    ctx = await localContext();
+  });
+  after(() => {
+    withFs?.free();
+    blank?.free();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const vars = (disk: string) => ({
+    resource: 'replicate',
+    drbd9: true,
+    device: '/dev/drbd0',
+    disk,
+    port: 7788,
+    nodes: [
+      // drbdadm checks that this host owns its address
+      { hostname: ctx.facts.hostname, address: '127.0.0.1' },
+      { hostname: 'vprotect2', address: '198.18.0.12' },
+    ],
+  });
+
+  it('drbd_resource renders templates/drbd-resource.hbs, real drbdadm accepts it, a rerun is a no-op', async () => {
+    const p = { name: 'replicate', path: resFile(), template: 'drbd-resource', vars: vars(blank.dev) };
+    const first = await drbdResource(p).run(ctx);
+    expect(first).to.deep.include({ changed: true, msg: `created ${resFile()}` });
+    execFileSync('drbdadm', ['-c', resFile(), 'dump', 'all'], { stdio: 'ignore' });
+    expect((await drbdResource(p).run(ctx)).changed).to.equal(false);
+    const other = await drbdResource({ ...p, vars: { ...vars(blank.dev), port: 7789 } }).run(withCheck(ctx, true));
+    expect(other).to.deep.include({ changed: true, msg: `would update ${resFile()}` });
+    expect(readFileSync(resFile(), 'utf8')).to.contain(':7788;');
+  });
+
+  it('drbd_resource refuses a file drbdadm rejects, leaving the old one and no temp file', async () => {
+    const before = readFileSync(resFile(), 'utf8');
+    const typo = before.replace('protocol C;', 'protocl C;');
+    const msg = await failure(drbdResource({ name: 'replicate', path: resFile(), content: typo }).run(ctx));
+    expect(msg).to.match(new RegExp(`^the new ${resFile()} for localhost does not pass \`drbdadm dump\` \\(exit 10\\): .*Parse error: .*but got 'protocl'`, 's'));
+    expect(readFileSync(resFile(), 'utf8')).to.equal(before);
+    expect(readdirSync('/tmp').filter((f) => f.startsWith('.drbd-check-'))).to.deep.equal([]);
+  });
+
+  it('drbd_resource catches the how-to\'s missing closing brace, which real drbdadm accepts', async () => {
+    const before = readFileSync(resFile(), 'utf8');
+    const broken = before.trimEnd().replace(/}$/, '');
+    const tmp = path.join(dir, 'broken.res');
+    writeFileSync(tmp, broken);
+    // drbdadm itself parses it without complaint...
+    execFileSync('drbdadm', ['-c', tmp, 'dump', 'replicate'], { stdio: 'ignore' });
+    // ...so the module checks the braces itself, before touching the host
+    const action = drbdResource({ name: 'replicate', path: resFile(), content: broken });
+    expect(() => action.preflight?.()).to.throw("drbd_resource replicate: unbalanced braces: 1 '{' never closed (a missing '}' at the end?)");
+    expect(await failure(action.run(ctx))).to.contain('unbalanced braces');
+    expect(readFileSync(resFile(), 'utf8')).to.equal(before);
+  });
+
+  it('drbd_md refuses a backing disk holding a filesystem, naming host, device and parameter', async () => {
+    const conf = path.join(dir, 'fs.res');
+    writeFileSync(conf, renderTemplate('drbd-resource', vars(withFs.dev)));
+    const msg = await failure(drbdMd({ resource: 'replicate', config: conf }).run(ctx));
+    expect(msg).to.equal(
+      `refusing to create DRBD metadata on ${withFs.dev} (resource replicate) on localhost: it holds a ext4 filesystem signature; ` +
+        'create-md would destroy it. Wipe the disk yourself or set force: true',
+    );
+    expect(execFileSync('blkid', ['-p', '-o', 'value', '-s', 'TYPE', withFs.dev], { encoding: 'utf8' }).trim()).to.equal('ext4');
+  });
+
+  it('drbd_md writes real metadata on a blank disk once; a rerun finds it', async () => {
+    const md = drbdMd({ resource: 'replicate', config: resFile() });
+    expect((await md.run(withCheck(ctx, true))).changed).to.equal(true);
+    expect(execFileSync('sh', ['-c', `blkid -p -o value -s TYPE ${blank.dev}; echo rc=$?`], { encoding: 'utf8' }).trim()).to.equal('rc=2');
+    const r = await md.run(ctx);
+    expect(r).to.deep.include({ changed: true, disk: blank.dev, msg: `create DRBD metadata on ${blank.dev}` });
+    expect(execFileSync('blkid', ['-p', '-o', 'value', '-s', 'TYPE', blank.dev], { encoding: 'utf8' }).trim()).to.equal('drbd');
+    expect(await md.run(ctx)).to.deep.include({ changed: false, msg: `DRBD metadata present on ${blank.dev}` });
+  });
+
+  it('filesystem: the same type is ok, another is refused, force reformats', async () => {
+    expect(await filesystem({ device: withFs.dev, fstype: 'ext4' }).run(ctx)).to.deep.include({ changed: false, before: 'ext4' });
+    expect(await failure(filesystem({ device: withFs.dev, fstype: 'xfs' }).run(ctx))).to.equal(
+      `refusing to make xfs on ${withFs.dev} on localhost: it holds a ext4 filesystem signature; mkfs would destroy it. Set force: true to reformat`,
+    );
+    expect(await failure(filesystem({ device: blank.dev, fstype: 'ext4' }).run(ctx))).to.match(/it holds a drbd raid signature/);
+    const check = await filesystem({ device: withFs.dev, fstype: 'xfs', force: true }).run(withCheck(ctx, true));
+    expect(check.msg).to.equal(`would make xfs on ${withFs.dev} over a ext4 filesystem signature (force)`);
+    expect(execFileSync('blkid', ['-p', '-o', 'value', '-s', 'TYPE', withFs.dev], { encoding: 'utf8' }).trim()).to.equal('ext4');
+    const forced = await filesystem({ device: withFs.dev, fstype: 'ext2', force: true, options: ['-q'] }).run(ctx);
+    expect(forced.changed).to.equal(true);
+    expect(execFileSync('blkid', ['-p', '-o', 'value', '-s', 'TYPE', withFs.dev], { encoding: 'utf8' }).trim()).to.equal('ext2');
+    expect((await filesystem({ device: withFs.dev, fstype: 'ext2' }).run(ctx)).changed).to.equal(false);
+  });
+
+  it('mount: mounts once, rerun no-op, records fstab only when asked, unmounts', async () => {
+    const mnt = path.join(dir, 'data');
+    const p = { path: mnt, src: withFs.dev, fstype: 'ext2', state: 'mounted' as const };
+    try {
+      expect((await mount(p).run(withCheck(ctx, true))).changed).to.equal(true);
+      expect(execFileSync('sh', ['-c', `findmnt -n ${mnt}; echo rc=$?`], { encoding: 'utf8' }).trim()).to.equal('rc=1');
+      expect((await mount(p).run(ctx)).msg).to.equal(`mount ${withFs.dev} on ${mnt}`);
+      expect(execFileSync('findmnt', ['-n', '-o', 'SOURCE', mnt], { encoding: 'utf8' }).trim()).to.equal(withFs.dev);
+      expect((await mount(p).run(ctx)).changed).to.equal(false);
+      expect(await failure(mount({ ...p, src: blank.dev }).run(ctx))).to.equal(
+        `${mnt} on localhost has ${withFs.dev} mounted, not ${blank.dev}; unmount it first (state: unmounted)`,
+      );
+      expect((await mount({ ...p, state: 'unmounted' }).run(ctx)).changed).to.equal(true);
+      expect((await mount({ ...p, state: 'unmounted' }).run(ctx)).changed).to.equal(false);
+    } finally {
+      execFileSync('sh', ['-c', `umount ${mnt} 2>/dev/null; true`]);
+    }
   });
 });
