@@ -1,0 +1,243 @@
+// DRBD modules on fake hosts: status parsing, up, primary's --force guard, create-md's guard, resource file.
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { sh } from '../../../../engine/shell';
+import type { FakeConnection } from '../../../../engine/connection/fake';
+import { drbdMd, drbdPrimary, drbdResource, drbdStatus, drbdUp } from '../../../../modules/drbd';
+import { braceProblem } from '../../../../modules/drbd/resource';
+import { parseStatusJson, parseStatusText } from '../../../../modules/drbd/status';
+import { fakeHost, moduleContext } from '../../../support/module-context';
+
+const fixture = (name: string): string => readFileSync(path.join(__dirname, '../../../fixtures', name), 'utf8');
+const INITIAL = fixture('drbd/status-84-initial.txt');
+const SYNCING = fixture('drbd/status-84-syncing.txt');
+const CONNECTING = fixture('drbd/status-9-connecting.txt');
+const JSON9 = fixture('drbd/status-9-established.json');
+
+async function failure(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected a failure');
+}
+
+/** A host whose drbdsetup has no --json (DRBD 8.4) and prints `text`, or reports the resource down. */
+function drbdHost(text: string | undefined, opts: { json?: string } = {}): FakeConnection {
+  const h = fakeHost('vprotect1');
+  h.on(/^drbdsetup status replicate --json$/, opts.json !== undefined ? { stdout: opts.json } : { code: 20, stderr: "drbdsetup: unrecognized option '--json'\n" });
+  h.on(/^drbdsetup status replicate$/, text !== undefined ? { stdout: text } : { code: 10, stderr: 'replicate: No such resource\n' });
+  h.on(/^drbdadm (up|primary)/, { code: 0 });
+  return h;
+}
+const changing = (h: FakeConnection): string[] => h.commands.filter((c) => !/^drbdsetup status|^drbdadm (sh-ll-dev|dump-md)|^blkid|^test -e/.test(c));
+
+describe('drbd status', () => {
+  it('reads the how-to\'s DRBD 8.4 text output', () => {
+    expect(parseStatusText(INITIAL, 'replicate')).to.deep.equal({
+      resource: 'replicate', role: 'Secondary', diskState: 'Inconsistent',
+      peers: [{ name: 'peer', connection: 'Connected', role: 'Secondary', diskState: 'Inconsistent', replication: 'Established' }],
+    });
+    expect(parseStatusText(SYNCING, 'replicate')?.peers[0]).to.deep.equal({
+      name: 'peer', connection: 'Connected', role: 'Secondary', diskState: 'Inconsistent', replication: 'SyncSource', done: 0.22,
+    });
+    expect(parseStatusText(CONNECTING, 'replicate')?.peers).to.deep.equal([
+      { name: 'vprotect2', connection: 'Connecting', role: 'Unknown', diskState: 'DUnknown', replication: 'Off' },
+    ]);
+    expect(parseStatusText(INITIAL, 'other')).to.equal(undefined);
+  });
+
+  it('reads DRBD 9 JSON', () => {
+    expect(parseStatusJson(JSON9, 'replicate')).to.deep.equal({
+      resource: 'replicate', role: 'Secondary', diskState: 'UpToDate',
+      peers: [{ name: 'vprotect2', connection: 'Connected', role: 'Primary', diskState: 'UpToDate', replication: 'Established' }],
+    });
+  });
+
+  it('drbd_status reports facts, JSON first, text when --json is unknown, down when no such resource', async () => {
+    const nine = await drbdStatus({ resource: 'replicate' }).run(moduleContext(drbdHost(undefined, { json: JSON9 })));
+    expect(nine).to.deep.include({ changed: false, up: true, msg: 'Secondary/UpToDate; vprotect2 Primary/UpToDate Established' });
+    const eight = await drbdStatus({ resource: 'replicate' }).run(moduleContext(drbdHost(SYNCING)));
+    expect(eight.msg).to.equal('Primary/UpToDate; peer Secondary/Inconsistent SyncSource 0.22%');
+    const down = await drbdStatus({ resource: 'replicate' }).run(moduleContext(drbdHost(undefined)));
+    expect(down).to.deep.include({ up: false, msg: 'replicate is down' });
+  });
+
+  it('says so when the kernel module is missing (recorded drbd-utils 9 output)', async () => {
+    const h = fakeHost('vprotect1');
+    h.on('drbdsetup status', { code: 20, stderr: 'sh: 1: /sbin/modprobe: not found\nFailed to modprobe drbd (No such file or directory)\n' });
+    expect(await failure(drbdStatus({ resource: 'replicate' }).run(moduleContext(h)))).to.equal(
+      'the drbd kernel module is not available on vprotect1 (Failed to modprobe drbd (No such file or directory)): ' +
+        'install the DRBD kernel module package (e.g. kmod-drbd84 or kmod-drbd9x)',
+    );
+  });
+});
+
+describe('drbd_up', () => {
+  it('brings a down resource up, once', async () => {
+    const h = drbdHost(undefined);
+    h.on(/^drbdsetup status replicate$/, { stdout: INITIAL }, Infinity);
+    h.on(/^drbdsetup status replicate$/, { code: 10, stderr: 'replicate: No such resource\n' }, 1);
+    const r = await drbdUp({ resource: 'replicate' }).run(moduleContext(h));
+    expect(r).to.deep.include({ changed: true, msg: 'brought replicate up' });
+    expect(r.status?.diskState).to.equal('Inconsistent');
+    expect(changing(h)).to.deep.equal(['drbdadm up replicate']);
+    const again = await drbdUp({ resource: 'replicate' }).run(moduleContext(h));
+    expect(again).to.deep.include({ changed: false, msg: 'replicate is up (Secondary, disk Inconsistent)' });
+  });
+
+  it('under --check runs nothing', async () => {
+    const h = drbdHost(undefined);
+    expect((await drbdUp({ resource: 'replicate', config: '/root/r.res' }).run(moduleContext(h, { check: true }))).msg).to.equal('would bring replicate up');
+    expect(changing(h)).to.deep.equal([]);
+  });
+});
+
+describe('drbd_primary', () => {
+  it('forces Primary for the initial sync only when both disks are Inconsistent and connected', async () => {
+    const h = drbdHost(INITIAL);
+    const r = await drbdPrimary({ resource: 'replicate', initialSync: true }).run(moduleContext(h));
+    expect(r).to.deep.include({ changed: true, forced: true, msg: 'force replicate Primary for the initial sync' });
+    expect(changing(h)).to.deep.equal(['drbdadm primary --force replicate']);
+  });
+
+  it('is a no-op on a Primary (second run)', async () => {
+    const h = drbdHost(SYNCING);
+    expect((await drbdPrimary({ resource: 'replicate', initialSync: true }).run(moduleContext(h))).changed).to.equal(false);
+    expect(changing(h)).to.deep.equal([]);
+  });
+
+  it('uses plain `primary` when the local data is UpToDate', async () => {
+    const h = drbdHost(undefined, { json: JSON9.replace('"peer-role": "Primary"', '"peer-role": "Secondary"') });
+    const r = await drbdPrimary({ resource: 'replicate', initialSync: true }).run(moduleContext(h));
+    expect(r.forced).to.equal(false);
+    expect(changing(h)).to.deep.equal(['drbdadm primary replicate']);
+  });
+
+  it('refuses --force when a peer holds UpToDate data, naming it', async () => {
+    const local = JSON9.replace('"disk-state": "UpToDate"', '"disk-state": "Inconsistent"');
+    const h = drbdHost(undefined, { json: local });
+    expect(await failure(drbdPrimary({ resource: 'replicate', initialSync: true }).run(moduleContext(h)))).to.equal(
+      "refusing `drbdadm primary --force replicate` on vprotect1: it is only for the initial sync, when this disk and every connected peer's " +
+        'are Inconsistent; here disk Inconsistent, peers: vprotect2 Connected/UpToDate (vprotect2 has UpToDate data that --force would overwrite)',
+    );
+    expect(changing(h)).to.deep.equal([]);
+  });
+
+  it('refuses --force while the peer is not connected, and needs initialSync for Inconsistent data at all', async () => {
+    const lonely = 'replicate role:Secondary\n  disk:Inconsistent\n  vprotect2 connection:Connecting\n';
+    expect(await failure(drbdPrimary({ resource: 'replicate', initialSync: true }).run(moduleContext(drbdHost(lonely))))).to.match(
+      /^refusing `drbdadm primary --force replicate` on vprotect1: .*peers: vprotect2 Connecting\/DUnknown$/,
+    );
+    expect(await failure(drbdPrimary({ resource: 'replicate' }).run(moduleContext(drbdHost(INITIAL))))).to.equal(
+      'replicate on vprotect1 has disk Inconsistent (peers: peer Connected/Inconsistent); becoming Primary needs up-to-date data. ' +
+        'For the initial sync of a new resource set initialSync: true',
+    );
+  });
+
+  it('under --check runs nothing', async () => {
+    const h = drbdHost(INITIAL);
+    expect((await drbdPrimary({ resource: 'replicate', initialSync: true }).run(moduleContext(h, { check: true }))).msg).to.equal(
+      'would force replicate Primary for the initial sync',
+    );
+    expect(changing(h)).to.deep.equal([]);
+  });
+});
+
+describe('drbd_md', () => {
+  function mdHost(opts: { metadata: boolean; blkid?: string; createOk?: boolean }): FakeConnection {
+    const h = fakeHost('vprotect1');
+    h.on('drbdadm sh-ll-dev replicate', { stdout: '/dev/sdb\n' });
+    h.on('drbdadm dump-md replicate', opts.metadata ? { stdout: '# DRBD meta data dump\n' } : { code: 1, stderr: 'No valid meta data found\n' });
+    h.on(sh`test -e /dev/sdb`, { code: 0 });
+    h.on(sh`blkid -p -o export /dev/sdb`, opts.blkid !== undefined ? { stdout: opts.blkid } : { code: 2 });
+    h.on(/^drbdadm create-md/, { code: 0, stdout: 'New drbd meta data block successfully created.\n' });
+    return h;
+  }
+
+  it('creates metadata on a blank disk, with stdin closed so a prompt aborts instead of hanging', async () => {
+    const h = mdHost({ metadata: false });
+    const r = await drbdMd({ resource: 'replicate' }).run(moduleContext(h));
+    expect(r).to.deep.include({ changed: true, disk: '/dev/sdb' });
+    expect(changing(h)).to.deep.equal(['drbdadm create-md replicate']);
+    const op = h.ops.find((o) => o.kind === 'exec' && o.cmd === 'drbdadm create-md replicate');
+    expect(op?.kind === 'exec' && op.opts.stdin).to.equal('');
+  });
+
+  it('is a no-op when metadata exists, even though the disk shows the filesystem made on top (second run)', async () => {
+    const h = mdHost({ metadata: true, blkid: fixture('storage/blkid-ext4.txt') });
+    expect(await drbdMd({ resource: 'replicate' }).run(moduleContext(h))).to.deep.include({ changed: false, msg: 'DRBD metadata present on /dev/sdb' });
+    expect(changing(h)).to.deep.equal([]);
+  });
+
+  it('refuses a disk with a filesystem, naming host, device and parameter; force overrides', async () => {
+    const h = mdHost({ metadata: false, blkid: fixture('storage/blkid-ext4.txt') });
+    expect(await failure(drbdMd({ resource: 'replicate' }).run(moduleContext(h)))).to.equal(
+      'refusing to create DRBD metadata on /dev/sdb (resource replicate) on vprotect1: it holds a ext4 filesystem signature; ' +
+        'create-md would destroy it. Wipe the disk yourself or set force: true',
+    );
+    expect(changing(h)).to.deep.equal([]);
+    await drbdMd({ resource: 'replicate', force: true }).run(moduleContext(h));
+    expect(changing(h)).to.deep.equal(['drbdadm create-md --force replicate']);
+  });
+
+  it('under --check creates nothing', async () => {
+    const h = mdHost({ metadata: false });
+    expect((await drbdMd({ resource: 'replicate' }).run(moduleContext(h, { check: true }))).msg).to.equal('would create DRBD metadata on /dev/sdb');
+    expect(changing(h)).to.deep.equal([]);
+  });
+});
+
+describe('drbd_resource', () => {
+  const content = 'resource replicate {\n  protocol C;\n  on vprotect1 { node-id 0; device /dev/drbd0; disk /dev/sdb; address 10.40.1.50:7788; meta-disk internal; }\n}\n';
+  function resHost(current?: string, dumpOk = true): FakeConnection {
+    const h = fakeHost('vprotect1');
+    if (current !== undefined) h.file('/etc/drbd.d/replicate.res', current);
+    h.on(/^drbdadm -c \/tmp\/\.drbd-check-[0-9a-f]{12}\.res dump replicate$/, dumpOk ? { stdout: content } : { code: 10, stderr: "x.res:2: Parse error: 'protocol | on' expected,\n" });
+    h.on(/^rm -f \/tmp\/\.drbd-check-/, { code: 0 });
+    return h;
+  }
+
+  it('validates the new file with drbdadm on the host, then installs it', async () => {
+    const h = resHost();
+    const r = await drbdResource({ name: 'replicate', content }).run(moduleContext(h));
+    expect(r).to.deep.include({ changed: true, msg: 'created /etc/drbd.d/replicate.res' });
+    expect(h.files.get('/etc/drbd.d/replicate.res')?.content.toString()).to.equal(content);
+    expect(h.files.get('/etc/drbd.d/replicate.res')?.mode).to.equal(0o644);
+    expect(h.commands.map((c) => c.replace(/[0-9a-f]{12}/, 'X'))).to.deep.equal(['drbdadm -c /tmp/.drbd-check-X.res dump replicate', 'rm -f /tmp/.drbd-check-X.res']);
+  });
+
+  it('is a no-op when the file is unchanged (second run)', async () => {
+    const h = resHost(content);
+    expect((await drbdResource({ name: 'replicate', content }).run(moduleContext(h))).changed).to.equal(false);
+    expect(h.commands).to.deep.equal([]);
+  });
+
+  it('renders the project template strictly: a missing variable stops before the host', () => {
+    const vars = { resource: 'replicate', drbd9: true, device: '/dev/drbd0', port: 7788, nodes: [{ hostname: 'vprotect1', address: '10.40.1.50' }] };
+    expect(() => drbdResource({ name: 'replicate', template: 'drbd-resource', vars }).preflight?.()).to.throw(/^template templates\/drbd-resource\.hbs: .*disk/);
+    expect(() => drbdResource({ name: 'replicate', template: 'drbd-resource', vars: { ...vars, disk: '/dev/sdb' } }).preflight?.()).not.to.throw();
+  });
+
+  it('keeps the old file when drbdadm rejects the new one; --check shows the diff and writes nothing', async () => {
+    const h = resHost('old\n', false);
+    expect(await failure(drbdResource({ name: 'replicate', content }).run(moduleContext(h)))).to.equal(
+      "the new /etc/drbd.d/replicate.res for vprotect1 does not pass `drbdadm dump` (exit 10): x.res:2: Parse error: 'protocol | on' expected,",
+    );
+    expect(h.files.get('/etc/drbd.d/replicate.res')?.content.toString()).to.equal('old\n');
+    const c = resHost('old\n');
+    const r = await drbdResource({ name: 'replicate', content }).run(moduleContext(c, { check: true, diff: true }));
+    expect(r).to.deep.include({ changed: true, msg: 'would update /etc/drbd.d/replicate.res' });
+    expect(r.diffs).to.deep.equal([{ path: '/etc/drbd.d/replicate.res', before: 'old\n', after: content }]);
+    expect(c.files.get('/etc/drbd.d/replicate.res')?.content.toString()).to.equal('old\n');
+  });
+
+  it('catches unbalanced braces, which drbdadm lets through', () => {
+    expect(braceProblem(content)).to.equal(undefined);
+    expect(braceProblem(content.trimEnd().slice(0, -1))).to.equal("1 '{' never closed (a missing '}' at the end?)");
+    expect(braceProblem('a { "}" # }\n}')).to.equal(undefined);
+    expect(braceProblem('a { } }')).to.equal("an extra '}' on line 1");
+  });
+});
