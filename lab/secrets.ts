@@ -5,9 +5,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import { decryptVault, encryptVault } from '../engine/vault/crypto';
-import { REPO_ROOT, STATE_DIR } from './config';
+import { REPO_ROOT } from './config';
 
-export const LAB_VAULT_PASSWORD_FILE = path.join(STATE_DIR, 'vault-password');
+// Outside STATE_DIR: `lab down` wipes that, the vault password must outlive it.
+export const LAB_VAULT_PASSWORD_FILE = '/var/lib/vphalab-vault/password';
 export const LAB_VAULT_FILE = path.join(REPO_ROOT, 'inventory', 'lab', 'group_vars', 'all', 'vault.yml');
 
 /** Every secret the roles need, by variable name. */
@@ -18,7 +19,7 @@ const newPassword = (): string => randomBytes(18).toString('base64url');
 
 /** Create the vault password and the vault file when missing (idempotent); returns the secrets. */
 export async function ensureLabSecrets(): Promise<LabSecrets> {
-  mkdirSync(STATE_DIR, { recursive: true, mode: 0o700 });
+  mkdirSync(path.dirname(LAB_VAULT_PASSWORD_FILE), { recursive: true, mode: 0o700 });
   if (!existsSync(LAB_VAULT_PASSWORD_FILE)) writeFileSync(LAB_VAULT_PASSWORD_FILE, newPassword() + '\n', { mode: 0o600 });
   const password = readFileSync(LAB_VAULT_PASSWORD_FILE, 'utf8').trim();
   if (existsSync(LAB_VAULT_FILE)) {

@@ -1,7 +1,7 @@
 // The how-to's "Testing the setup": put the active node in standby, wait until every resource runs on the
 // other node, report, then unstandby (with the default INFINITY preference the services move back).
 //   npx ts-node playbooks/failover.ts -i inventory/prod
-import type { HostView } from '../engine/dsl';
+import type { HostView, Vars } from '../engine/dsl';
 import { play, playbook, task } from '../engine/dsl';
 import { runIfMain } from '../engine/cli';
 import { clusterStatus, runningOn, type ClusterStatus } from '../modules/cluster_status';
@@ -32,7 +32,7 @@ export const failover = playbook('failover', [
     tasks: [
       task({ name: 'Where the resources run now', ...once, action: clusterStatus({}), register: 'before' }),
       task({ name: 'Put the active node in standby', ...once, action: (h) => pcsNode({ node: active(h), state: 'standby' }) }),
-      task<H, ClusterStatus>({
+      task<Vars, ClusterStatus>({
         name: 'Wait until every resource runs on the other node',
         ...once,
         action: clusterStatus({}),
@@ -49,7 +49,7 @@ export const failover = playbook('failover', [
         changedWhen: () => false,
       }),
       task({ name: 'Bring the node back (unstandby)', ...once, action: (h) => pcsNode({ node: active(h), state: 'unstandby' }) }),
-      task<H, ClusterStatus>({
+      task<Vars, ClusterStatus>({
         name: 'Wait until the resources are back on the preferred node',
         ...once,
         action: clusterStatus({}),

@@ -2,11 +2,11 @@
 import type { HostView } from '../../engine/dsl';
 import { dslFor, role } from '../../engine/dsl';
 import { hosts_entry } from '../../modules/hosts_entry';
-import { packages } from '../../modules/package';
+import { packageModule } from '../../modules/package';
 import { service } from '../../modules/service';
 import { firewalld } from '../../modules/firewalld';
 import { selinux } from '../../modules/selinux';
-import { userPassword } from '../../modules/user_password';
+import { user_password } from '../../modules/user_password';
 import { nodeAddress } from '../shared/cluster';
 import { preferredNodeCheck } from '../shared/checks';
 import { commonVars, type CommonVars } from './vars';
@@ -39,18 +39,17 @@ export const common = role({
     }),
     task({
       name: 'Install the cluster stack',
-      action: (h) => packages({ names: [...clusterPackages(h), ...h.vars.common_extra_packages], state: 'present' }),
+      action: (h) => packageModule({ name: [...clusterPackages(h), ...h.vars.common_extra_packages], state: 'present' }),
     }),
     task({
       name: 'Allow high-availability traffic through firewalld',
       when: (h) => h.vars.common_manage_firewall,
-      action: () => firewalld({ service: 'high-availability', state: 'enabled' }),
+      action: () => firewalld({ services: ['high-availability'], state: 'enabled' }),
     }),
     task({
       name: 'Allow DRBD and MariaDB replication ports through firewalld',
       when: (h) => h.vars.common_manage_firewall,
-      loop: (h) => [...(h.vars.drbd_enabled ? [`${h.vars.drbd_port}/tcp`] : []), `${h.vars.mariadb_port}/tcp`],
-      action: (_h, port: string) => firewalld({ port, state: 'enabled' }),
+      action: (h) => firewalld({ ports: [...(h.vars.drbd_enabled ? [`${h.vars.drbd_port}/tcp`] : []), `${h.vars.mariadb_port}/tcp`], state: 'enabled' }),
     }),
     task({
       name: 'SELinux: permissive only when asked',
@@ -65,7 +64,7 @@ export const common = role({
     task({
       name: 'Set the hacluster password',
       noLog: true,
-      action: (h) => userPassword({ user: 'hacluster', password: h.vars.hacluster_password }),
+      action: (h) => user_password({ user: 'hacluster', password: h.vars.hacluster_password }),
     }),
     task({
       name: 'Enable and start pcsd',
@@ -74,7 +73,7 @@ export const common = role({
     task({
       name: 'Leave cluster-managed services to the cluster at boot',
       loop: (h) => h.vars.cluster_managed_services,
-      action: (_h, name: string) => service({ name, enabled: false, ifExists: true }),
+      action: (_h, name: string) => service({ name, enabled: false }),
     }),
   ],
 });

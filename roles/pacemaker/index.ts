@@ -7,6 +7,7 @@ import {
   pcsCibFile,
   pcsCibPush,
   pcsCluster,
+  pcsForeignCluster,
   pcsConstraint,
   pcsProperty,
   pcsResource,
@@ -39,9 +40,14 @@ export const pacemaker = role({
       tasks: [
         unameMatchesInventory<PacemakerVars>('pacemaker'),
         task({
+          // Debian ships a default cluster ("debian", node1) that makes `pcs host auth` save nothing.
+          name: 'Remove a foreign cluster configuration (guarded)',
+          action: (h) =>
+            pcsForeignCluster({ name: h.vars.cluster_name, nodes: h.playHosts, destroyForeign: h.vars.pacemaker_destroy_foreign_cluster }),
+        }),
+        task({
           name: 'Authenticate the nodes to pcsd as hacluster',
           ...once,
-          noLog: true,
           action: (h) =>
             pcsAuth({ nodes: h.playHosts.map((n) => ({ name: n, addr: nodeAddress(h, n) })), password: h.vars.hacluster_password }),
         }),
