@@ -44,8 +44,10 @@ export type MysqlReplicationParams = { readonly login?: MysqlLogin } & (
       readonly logPos?: number;
       /** Start the replica threads afterwards (default true). */
       readonly start?: boolean;
+      /** After starting, wait up to this long for IO and SQL threads to run; fail with the replica's own error. */
+      readonly waitRunningSeconds?: number;
     }
-  | { readonly mode: 'start_replica' }
+  | { readonly mode: 'start_replica'; readonly waitRunningSeconds?: number }
   | { readonly mode: 'stop_replica' }
   | { readonly mode: 'reset_replica'; /** RESET SLAVE ALL: forget the primary too. */ readonly all?: boolean }
 );
@@ -94,6 +96,28 @@ export async function readPrimary(ctx: ModuleContext, login: MysqlLogin | undefi
   return primaryPosition(await queryRows(ctx, login, 'SHOW MASTER STATUS'));
 }
 
+/**
+ * Poll until both replica threads run. A wrong MASTER_HOST (the how-to's 10.40.10.50), user or password
+ * shows up here as the IO thread's error instead of a silently broken replica.
+ */
+async function waitRunning(ctx: ModuleContext, login: MysqlLogin | undefined, seconds: number): Promise<ReplicaStatus | undefined> {
+  const deadline = Date.now() + seconds * 1000;
+  let last: ReplicaStatus | undefined;
+  for (;;) {
+    last = await readReplica(ctx, login);
+    if (last?.ioRunning && last.sqlRunning) return last;
+    const error = last?.lastSqlError || (last?.ioRunning ? '' : last?.lastIoError) || '';
+    if (error || Date.now() >= deadline) {
+      throw new ModuleError(
+        `replication on ${ctx.host} is not running after ${error ? 'start' : `${seconds}s`} ` +
+          `(IO ${last?.ioState || 'none'}, SQL ${last?.sqlRunning ? 'Yes' : 'No'}${last ? ` from ${last.masterUser}@${last.masterHost}:${last.masterPort}` : ''})` +
+          (error ? `: ${error}` : ''),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 function checkParams(p: MysqlReplicationParams): void {
   checkLogin(p.login, 'mysql_replication');
   if (p.mode === 'change_primary') {
@@ -114,10 +138,12 @@ export const mysqlReplication = defineModule<MysqlReplicationParams, MysqlReplic
   preflight: checkParams,
   async run(p, ctx) {
     const before = p.mode === 'primary_status' ? undefined : await readReplica(ctx, p.login);
+    const wait = p.mode === 'change_primary' || p.mode === 'start_replica' ? p.waitRunningSeconds : undefined;
     const act = async (sql: string, what: string): Promise<MysqlReplicationResult> => {
       if (ctx.check) return { changed: true, msg: `would ${what}`, replica: before };
       await runSql(ctx, p.login, sql);
-      return { changed: true, msg: what, replica: await readReplica(ctx, p.login) };
+      const after = wait !== undefined && /START SLAVE$/.test(sql) ? await waitRunning(ctx, p.login, wait) : await readReplica(ctx, p.login);
+      return { changed: true, msg: what, replica: after };
     };
     switch (p.mode) {
       case 'primary_status': {

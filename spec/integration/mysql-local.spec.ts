@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { mysqlDb, mysqlDump, mysqlLoad, mysqlQuery, mysqlReplication, mysqlUser, type MysqlLogin } from '../../modules/mysql';
 import { localContext, withCheck, type LocalContext } from '../support/local-context';
-import { haveMariaDb, startMariaDb, type ThrowawayMariaDb } from '../support/throwaway-mariadb';
+import { freePort, haveMariaDb, startMariaDb, type ThrowawayMariaDb } from '../support/throwaway-mariadb';
 
 async function failure(p: Promise<unknown>): Promise<string> {
   try {
@@ -154,6 +154,16 @@ describe('mysql modules on a real MariaDB (throwaway server)', function () {
     expect((await mysqlReplication({ mode: 'reset_replica', all: true, login: root }).run(ctx)).changed).to.equal(true);
     expect((await mysqlReplication({ mode: 'replica_status', login: root }).run(ctx)).replica).to.equal(undefined);
   });
+
+  it('mysql_replication fails with the replica\'s own error when the primary cannot be reached (a mistyped host)', async () => {
+    const closed = await freePort();
+    const msg = await failure(
+      mysqlReplication({ mode: 'change_primary', primaryHost: '127.0.0.1', primaryPort: closed, primaryUser: 'replicator', primaryPassword: 'pw', waitRunningSeconds: 60, login: root }).run(ctx),
+    );
+    expect(msg).to.match(new RegExp(`^replication on localhost is not running after start \\(IO Connecting, SQL Yes from replicator@127\\.0\\.0\\.1:${closed}\\): error connecting to master 'replicator@127\\.0\\.0\\.1:${closed}'`));
+    await mysqlReplication({ mode: 'reset_replica', all: true, login: root }).run(ctx);
+    expect((await mysqlReplication({ mode: 'replica_status', login: root }).run(ctx)).replica).to.equal(undefined);
+  });
 });
 
 describe('mysql master<->master replication between two real MariaDB servers (loopback)', function () {
@@ -174,16 +184,6 @@ describe('mysql master<->master replication between two real MariaDB servers (lo
     await b?.stop();
   });
 
-  async function waitRunning(login: MysqlLogin): Promise<void> {
-    for (let i = 0; i < 150; i++) {
-      const r = await mysqlReplication({ mode: 'replica_status', login }).run(ctx);
-      if (r.replica?.ioRunning && r.replica.sqlRunning) return;
-      if (r.replica?.lastIoError || r.replica?.lastSqlError) throw new Error(`replica error: ${r.replica.lastIoError} ${r.replica.lastSqlError}`);
-      await new Promise((res) => setTimeout(res, 200));
-    }
-    throw new Error('replica threads did not reach Yes/Yes');
-  }
-
   it('follows the how-to with the dump\'s own coordinates, both ways, and reruns as no-ops', async () => {
     const A = { socket: a.socket };
     const B = { socket: b.socket };
@@ -199,19 +199,18 @@ describe('mysql master<->master replication between two real MariaDB servers (lo
       results.push(dump);
       results.push(await mysqlLoad({ database: 'vprotect', src: dumpFile, login: B }).run(ctx));
       results.push(
-        await mysqlReplication({ mode: 'change_primary', primaryHost: '127.0.0.1', primaryPort: a.port, primaryUser: 'replicator', primaryPassword: pw, logFile: dump.binlog.file, logPos: dump.binlog.position, login: B }).run(ctx),
+        await mysqlReplication({ mode: 'change_primary', primaryHost: '127.0.0.1', primaryPort: a.port, primaryUser: 'replicator', primaryPassword: pw, logFile: dump.binlog.file, logPos: dump.binlog.position, waitRunningSeconds: 60, login: B }).run(ctx),
       );
       const bPos = await mysqlReplication({ mode: 'primary_status', login: B }).run(ctx);
       results.push(
-        await mysqlReplication({ mode: 'change_primary', primaryHost: '127.0.0.1', primaryPort: b.port, primaryUser: 'replicator', primaryPassword: pw, logFile: bPos.primary!.file, logPos: bPos.primary!.position, login: A }).run(ctx),
+        await mysqlReplication({ mode: 'change_primary', primaryHost: '127.0.0.1', primaryPort: b.port, primaryUser: 'replicator', primaryPassword: pw, logFile: bPos.primary!.file, logPos: bPos.primary!.position, waitRunningSeconds: 60, login: A }).run(ctx),
       );
       return results;
     };
     try {
       const first = await steps();
       expect(first.every((r) => r.changed), first.map((r) => r.msg).join('; ')).to.equal(true);
-      await waitRunning(B);
-      await waitRunning(A);
+      for (const r of first.slice(-2)) expect(r).to.have.nested.property('replica.ioRunning', true);
       await mysqlQuery({ query: 'INSERT INTO vprotect.t VALUES (1)', login: A }).run(ctx);
       await mysqlQuery({ query: 'INSERT INTO vprotect.t VALUES (2)', login: B }).run(ctx);
       for (const login of [A, B]) {

@@ -206,6 +206,20 @@ describe('mysql_replication', () => {
     );
   });
 
+  it('waits for the threads to run and fails with the replica\'s own error (a wrong host, user or password)', async () => {
+    const states = [fixture('show-slave-status-configured.xml'), fixture('show-slave-status-auth-error.xml')];
+    const h = mysqlHost('db2', [[/SHOW SLAVE STATUS/, () => states.shift() ?? fixture('show-slave-status-auth-error.xml')]]);
+    const msg = await failure(mysqlReplication({ ...change, waitRunningSeconds: 30 }).run(moduleContext(h.host)));
+    expect(msg).to.equal(
+      "replication on db2 is not running after start (IO Connecting, SQL Yes from replicator@127.0.0.1:33761): error connecting to master " +
+        "'replicator@127.0.0.1:33761' - retry-time: 60  maximum-retries: 100000  message: Access denied for user 'replicator'@'localhost' (using password: YES)",
+    );
+    const ok = [fixture('show-slave-status-configured.xml'), fixture('show-slave-status-running.xml')];
+    const good = mysqlHost('db2', [[/SHOW SLAVE STATUS/, () => ok.shift() ?? fixture('show-slave-status-running.xml')]]);
+    const r = await mysqlReplication({ ...change, waitRunningSeconds: 30 }).run(moduleContext(good.host));
+    expect(r.replica).to.deep.include({ ioRunning: true, sqlRunning: true });
+  });
+
   it('rejects half coordinates before touching a host', () => {
     expect(() => mysqlReplication({ ...change, logPos: undefined }).preflight?.()).to.throw('give logFile and logPos together');
   });
@@ -300,6 +314,14 @@ describe('mysql_load', () => {
     const again = loadHost('42');
     again.host.file(`${src}.loaded`, `database=vprotect sha256=${sha}\n`);
     expect((await mysqlLoad({ database: 'vprotect', src }).run(moduleContext(again.host))).changed).to.equal(false);
+  });
+
+  it('names a dump that is not there (the how-to copies /tmp/vprotect_rep.sql, which was never written)', async () => {
+    const h = mysqlHost('vprotect2', []);
+    h.host.on(sh`sha256sum /tmp/vprotect_rep.sql`, { code: 1, stderr: 'sha256sum: /tmp/vprotect_rep.sql: No such file or directory\n' });
+    expect(await failure(mysqlLoad({ database: 'vprotect', src: '/tmp/vprotect_rep.sql' }).run(moduleContext(h.host)))).to.equal(
+      'dump /tmp/vprotect_rep.sql is not readable on vprotect2: sha256sum: /tmp/vprotect_rep.sql: No such file or directory',
+    );
   });
 
   it('loads over tables with force; --check only reports', async () => {

@@ -17,7 +17,7 @@ export function resultSet(rows: readonly Record<string, string | null>[], statem
   return `<?xml version="1.0"?>\n\n<resultset statement="${statement}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n${body}</resultset>\n`;
 }
 
-export type SqlAnswer = string | { readonly code: number; readonly stderr: string };
+export type SqlAnswer = string | { readonly code: number; readonly stderr: string } | (() => string);
 
 export interface MysqlHost {
   readonly host: FakeConnection;
@@ -33,7 +33,8 @@ export function mysqlHost(name: string, answers: readonly (readonly [RegExp, Sql
     const text = String(opts.stdin ?? '').replace(PREAMBLE, '').trim();
     sql.push(text);
     const hit = answers.find(([re]) => re.test(text));
-    const a = hit?.[1] ?? '';
+    const found = hit?.[1] ?? '';
+    const a = typeof found === 'function' ? found() : found;
     return typeof a === 'string' ? { stdout: a } : { code: a.code, stderr: a.stderr };
   });
   host.on(/^rm -f \/tmp\/\.mysql-client-[0-9a-f]{16}\.cnf$/, { code: 0 });
