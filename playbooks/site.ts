@@ -4,7 +4,7 @@ import { play, playbook } from '../engine/dsl';
 import { runIfMain } from '../engine/cli';
 import { common } from '../roles/common';
 import { drbd } from '../roles/drbd';
-import { vdo } from '../roles/vdo';
+import { vdoRole as vdo } from '../roles/vdo';
 import { mariadbMasterMaster } from '../roles/mariadb_master_master';
 import { pacemaker } from '../roles/pacemaker';
 import { vprotectRegistration } from '../roles/vprotect_registration';

@@ -10,6 +10,8 @@ export const mariadbVars = z.object({
   mariadb_port: port.default(3306),
   mariadb_bind_address: z.string().default('0.0.0.0'),
   mariadb_service: z.string().default('mariadb'),
+  /** root's password; unset: root logs in over the unix socket (MariaDB 10.4+ default). */
+  mariadb_root_password: z.string().optional(),
   /** Directory for the replication drop-in; by OS when unset (/etc/my.cnf.d or /etc/mysql/mariadb.conf.d). */
   mariadb_conf_dir: z.string().optional(),
   /**

@@ -17,6 +17,7 @@ import { clusterStatus, runningOn, type ClusterStatus } from '../../modules/clus
 import { nodeAddress, preferredNode } from '../shared/cluster';
 import { preferredNodeCheck, unameMatchesInventory } from '../shared/checks';
 import { constraints, IDS, resources } from './layout';
+import { vdoImplementation } from '../../modules/storage/vdo';
 import { pacemakerVars, type PacemakerVars } from './vars';
 
 const { task, block } = dslFor<PacemakerVars>();
@@ -97,7 +98,7 @@ export const pacemaker = role({
     task({
       name: 'Define resources',
       ...once,
-      loop: (h) => resources(h.vars),
+      loop: (h) => resources(h.vars, vdoImplementation(h.facts)),
       action: (h, spec) => pcsResource({ ...spec, cibFile: cibFile(h), force: offline(h) }),
     }),
     task({

@@ -25,12 +25,22 @@ export const IDS = {
 
 const stopOnFail = (timeout: string) => ({ timeout, 'on-fail': 'stop' });
 
-export function dataDevice(v: Pick<PacemakerVars, 'vdo_enabled' | 'vdo_name' | 'drbd_device'>): string {
+/** RHEL 7/8 manage VDO with the `vdo` tool (agent vdo-vol); RHEL 9 has LVM-VDO (agent LVM-activate). */
+export type VdoImplementation = 'manager' | 'lvm';
+
+export function dataDevice(v: Pick<PacemakerVars, 'vdo_enabled' | 'vdo_name' | 'drbd_device'>, vdo: VdoImplementation = 'manager'): string {
   // The how-to's `mount /dev/mapper/drbd0` is a typo: DRBD's device is /dev/drbd0; VDO's is /dev/mapper/NAME.
-  return v.vdo_enabled ? `/dev/mapper/${v.vdo_name}` : v.drbd_device;
+  if (!v.vdo_enabled) return v.drbd_device;
+  return vdo === 'manager' ? `/dev/mapper/${v.vdo_name}` : `/dev/vg_${v.vdo_name}/${v.vdo_name}`;
 }
 
-export function resources(v: PacemakerVars): ResourceSpec[] {
+function vdoResource(v: PacemakerVars, vdo: VdoImplementation): ResourceSpec {
+  return vdo === 'manager'
+    ? { id: IDS.vdo, agent: 'ocf:heartbeat:vdo-vol', attributes: { volume: v.vdo_name }, group: IDS.fsGroup }
+    : { id: IDS.vdo, agent: 'ocf:heartbeat:LVM-activate', attributes: { vgname: `vg_${v.vdo_name}`, vg_access_mode: 'tagging' }, group: IDS.fsGroup };
+}
+
+export function resources(v: PacemakerVars, vdo: VdoImplementation = 'manager'): ResourceSpec[] {
   const out: ResourceSpec[] = [
     {
       id: IDS.vip,
@@ -65,13 +75,11 @@ export function resources(v: PacemakerVars): ResourceSpec[] {
         meta: { 'promoted-max': 1, 'promoted-node-max': 1, 'clone-max': 2, 'clone-node-max': 1, notify: true },
       },
     });
-    if (v.vdo_enabled) {
-      out.push({ id: IDS.vdo, agent: 'ocf:heartbeat:vdo-vol', attributes: { volume: v.vdo_name }, group: IDS.fsGroup });
-    }
+    if (v.vdo_enabled) out.push(vdoResource(v, vdo));
     out.push({
       id: IDS.fs,
       agent: 'ocf:heartbeat:Filesystem',
-      attributes: { device: dataDevice(v), directory: v.data_mount, fstype: v.data_fstype },
+      attributes: { device: dataDevice(v, vdo), directory: v.data_mount, fstype: v.data_fstype },
       group: IDS.fsGroup,
     });
   }

@@ -1,0 +1,91 @@
+// drbd: the how-to's "Setting up DRBD": the resource file with each node's real `uname -n`, metadata (guarded),
+// up, the initial sync from the preferred node only, and the filesystem when VDO does not sit on top.
+import type { HostView } from '../../engine/dsl';
+import { block, dslFor, role } from '../../engine/dsl';
+import { packageModule } from '../../modules/package';
+import { file } from '../../modules/file';
+import { command, type CommandResult } from '../../modules/command';
+import { shell } from '../../modules/shell';
+import { drbdMd, drbdPrimary, drbdResource, drbdUp } from '../../modules/drbd';
+import { filesystem, type FilesystemResult } from '../../modules/storage';
+import { sh } from '../../engine/shell';
+import { isPreferred, nodeAddress } from '../shared/cluster';
+import { preferredNodeCheck, unameMatchesInventory } from '../shared/checks';
+import { DRBD_VERSION_PROBE, drbdMajor } from './version';
+import { drbdVars, type DrbdVars } from './vars';
+
+const { task } = dslFor<DrbdVars>();
+type H = HostView<DrbdVars>;
+
+export function drbdPackages(h: H): string[] {
+  if (h.vars.drbd_packages) return h.vars.drbd_packages;
+  const os = h.facts.os;
+  if (os.family !== 'RedHat') return ['drbd-utils'];
+  return os.major <= 7 ? ['kmod-drbd84', 'drbd84-utils'] : ['kmod-drbd9x', 'drbd9x-utils'];
+}
+
+/** Mount a fresh filesystem once to give it to the vProtect user, as the how-to's `chown -R` does. */
+export const ownFreshFilesystem = (device: string, mountPoint: string, owner: string): string =>
+  sh`mount ${device} ${mountPoint}` + ' && ' + sh`chown ${`${owner}:${owner}`} ${mountPoint}` + '; ' + sh`umount ${mountPoint}`;
+
+export const drbd = role({
+  name: 'drbd',
+  tags: ['drbd', 'storage'],
+  vars: drbdVars,
+  tasks: [
+    block<DrbdVars>({
+      when: (h) => h.vars.drbd_enabled,
+      tasks: [
+        preferredNodeCheck<DrbdVars>('drbd'),
+        unameMatchesInventory<DrbdVars>('drbd'),
+        task({ name: 'Install DRBD', action: (h) => packageModule({ name: drbdPackages(h), state: 'present' }) }),
+        task({ name: 'Mount point for the replicated data', action: (h) => file({ path: h.vars.data_mount, state: 'directory', mode: 0o755 }) }),
+        task({
+          name: 'Which DRBD dialect the host speaks',
+          action: command({ argv: ['sh', '-c', DRBD_VERSION_PROBE] }),
+          changedWhen: () => false,
+          register: 'drbd_version',
+        }),
+        task({
+          name: 'DRBD resource file (validated by drbdadm before it is installed)',
+          action: (h) =>
+            drbdResource({
+              name: h.vars.drbd_resource,
+              template: 'drbd-resource',
+              vars: {
+                resource: h.vars.drbd_resource,
+                drbd9: drbdMajor(h.registered<CommandResult>('drbd_version')?.stdout ?? '') === 9,
+                device: h.vars.drbd_device,
+                disk: h.vars.drbd_disk,
+                port: h.vars.drbd_port,
+                // DRBD knows nodes by `uname -n`: the facts, not the inventory name.
+                nodes: h.playHosts.map((n) => ({ hostname: h.hostvars(n).facts.hostname, address: nodeAddress(h, n) })),
+              },
+            }),
+        }),
+        task({
+          name: 'DRBD metadata (refuses a disk that holds data unless drbd_force_create_md)',
+          action: (h) => drbdMd({ resource: h.vars.drbd_resource, force: h.vars.drbd_force_create_md }),
+        }),
+        task({ name: 'Bring the resource up', action: (h) => drbdUp({ resource: h.vars.drbd_resource }) }),
+        task({
+          name: 'Initial sync from the preferred node',
+          when: (h) => isPreferred(h),
+          action: (h) => drbdPrimary({ resource: h.vars.drbd_resource, initialSync: true }),
+        }),
+        task<FilesystemResult>({
+          name: 'Filesystem on the DRBD device (refuses an existing one unless data_force_mkfs)',
+          when: (h) => isPreferred(h) && !h.vars.vdo_enabled,
+          action: (h) =>
+            filesystem({ device: h.vars.drbd_device, fstype: h.vars.data_fstype, options: h.vars.data_fstype === 'xfs' ? ['-K'] : [], force: h.vars.data_force_mkfs }),
+          register: 'drbd_mkfs',
+        }),
+        task({
+          name: 'Give the new filesystem to the vProtect user',
+          when: (h) => isPreferred(h) && !h.vars.vdo_enabled && !!h.registered('drbd_mkfs')?.changed,
+          action: (h) => shell({ cmd: ownFreshFilesystem(h.vars.drbd_device, h.vars.data_mount, h.vars.data_owner) }),
+        }),
+      ],
+    }),
+  ],
+});
