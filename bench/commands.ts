@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { REPO_ROOT } from '../lab/config';
 import type { Cmd } from './child';
+import { ANSIBLE_LOCALE } from './deps';
 
 export const ANSIBLE_DIR = path.join(REPO_ROOT, 'bench', 'ansible');
 export const ANSIBLE_CFG = path.join(ANSIBLE_DIR, 'ansible.cfg');
@@ -15,11 +16,19 @@ export function engineWorkload(inventory: string, forks: number, typeCheck: bool
   };
 }
 
+/** The -T run with TCP_NODELAY forced on its SSH sockets (a proposed engine change, see nodelay.ts). */
+export function engineWorkloadNoDelay(inventory: string, forks: number): Cmd {
+  return {
+    label: `npx ts-node -T -r ./bench/nodelay-preload.ts bench/workload.ts -i INV -f ${forks}`,
+    argv: ['npx', 'ts-node', '-T', '-r', './bench/nodelay-preload.ts', 'bench/workload.ts', '-i', inventory, '-f', String(forks)],
+  };
+}
+
 /** ansible-playbook on the same inventory file, pipelining on (bench/ansible/ansible.cfg). */
 export function ansibleWorkload(inventory: string, forks: number): Cmd {
   return {
     label: `ansible-playbook -i INV -f ${forks} bench/ansible/workload.yml (pipelining)`,
     argv: ['ansible-playbook', '-i', inventory, '-f', String(forks), path.join(ANSIBLE_DIR, 'workload.yml')],
-    env: { ANSIBLE_CONFIG: ANSIBLE_CFG },
+    env: { ANSIBLE_CONFIG: ANSIBLE_CFG, ...ANSIBLE_LOCALE },
   };
 }

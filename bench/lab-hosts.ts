@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { KEEP_ENV, REPO_ROOT, labHosts, lightHosts, type LabHost } from '../lab/config';
 import { inventoryYaml } from '../lab/inventory-file';
 import { downLight, status, type HostStatus } from '../lab/lab';
-import { must, say } from '../lab/proc';
+import { must } from '../lab/proc';
+import { progress } from './child';
 import { otherLabUsers, registerLabUser, unregisterLabUser } from '../lab/users';
 
 /** The benchmark's inventories (copies of the lab's, without the team's group_vars and vault). */
@@ -25,7 +26,7 @@ const up = (rows: readonly HostStatus[], names: readonly string[]): boolean =>
   names.every((n) => rows.some((r) => r.name === n && r.state === 'running' && r.sshd));
 
 async function labCli(args: readonly string[]): Promise<void> {
-  say(`npm run lab -- ${args.join(' ')}`);
+  progress(`npm run lab -- ${args.join(' ')}`);
   await must(['npx', 'ts-node', '-T', path.join(REPO_ROOT, 'lab', 'cli.ts'), ...args], { cwd: REPO_ROOT });
 }
 
@@ -76,4 +77,10 @@ export async function releaseLab(): Promise<string> {
   }
   if (started.full || started.light) return `lab left up${others.length ? ` (other users: pids ${others.join(', ')})` : ''}: \`npm run lab -- status\``;
   return 'lab hosts were already up; left as they were';
+}
+
+/** The first n hosts of a set, with their own inventory file (e.g. a 2-host baseline of the light hosts). */
+export async function firstHosts(of: BenchHosts, n: number): Promise<BenchHosts> {
+  const hosts = of.hosts.slice(0, n);
+  return { hosts, group: of.group, inventory: await writeBenchInventory(`${of.group}${n}`, of.group, hosts) };
 }

@@ -1,11 +1,12 @@
 // Where an engine run's time goes, measured inside one process: start-up (node + ts-node + imports),
 // inventory and run, SSH handshakes and round trips (SshConnection.stats) per host, task durations.
 // Prints one JSON object (bench/run.ts reads it).
-//   npx ts-node -T bench/profile.ts PLAYBOOK.ts -i INV [other playbook flags]
+//   npx ts-node -T bench/profile.ts [--nodelay] PLAYBOOK.ts -i INV [other playbook flags]
 import * as path from 'node:path';
 import type { Playbook } from '../engine/dsl';
 import type { Connection } from '../engine/types';
 import type { RunEvent } from '../engine/runner/events';
+import { forceNoDelay } from './nodelay';
 
 export interface RunProfile {
   /** process.uptime() when this script's body started: node, ts-node and this file's own imports. */
@@ -23,6 +24,8 @@ export interface RunProfile {
   readonly firstTaskMs: number;
   /** Median duration of a task on a host, first task excluded. */
   readonly taskMs: number;
+  /** What failed or was unreachable (host: message), when anything did. */
+  readonly problems: readonly string[];
 }
 
 interface WithStats {
@@ -77,13 +80,19 @@ export async function profileRun(playbookFile: string, argv: readonly string[]):
     hosts,
     firstTaskMs: median(first),
     taskMs: median(rest),
+    problems: results.filter((r) => r.status === 'failed' || r.status === 'unreachable').map((r) => `${r.host}: ${r.task.name}: ${r.msg ?? r.status}`),
   };
 }
 
 if (require.main === module) {
-  const [file, ...argv] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  if (args[0] === '--nodelay') {
+    args.shift();
+    forceNoDelay();
+  }
+  const [file, ...argv] = args;
   if (!file) {
-    process.stderr.write('usage: ts-node -T bench/profile.ts PLAYBOOK.ts -i INV [flags]\n');
+    process.stderr.write('usage: ts-node -T bench/profile.ts [--nodelay] PLAYBOOK.ts -i INV [flags]\n');
     process.exit(1);
   }
   profileRun(file, argv).then(

@@ -1,33 +1,51 @@
 // Workloads (a) and (b): the engine and ansible-playbook alternately on the same hosts, several
 // rounds; each round resets /tmp/vpha-bench, times a first run, then a no-op rerun. A run counts only
 // when its recap shows the expected work: 20 changes per host first, none on the rerun.
-import { say } from '../lab/proc';
-import { timed, tailOf, type Cmd } from './child';
-import { ansibleWorkload, engineWorkload } from './commands';
+import { progress, timed, tailOf, type Cmd } from './child';
+import { ansibleWorkload, engineWorkload, engineWorkloadNoDelay } from './commands';
 import type { BenchHosts } from './lab-hosts';
 import { recapProblem } from './recap';
 import { mustOnEveryHost } from './remote';
 import { median } from './stats';
 import { BENCH_DIR, TASK_COUNT } from './workload';
 
-export type SeriesName = 'engine first' | 'engine rerun' | 'engine rerun (type-checked)' | 'ansible first' | 'ansible rerun';
+export const SERIES = [
+  'engine first',
+  'engine rerun',
+  'engine rerun (type-checked)',
+  'engine rerun (TCP_NODELAY what-if)',
+  'ansible first',
+  'ansible rerun',
+] as const;
+export type SeriesName = (typeof SERIES)[number];
 
 export interface SideBySide {
   readonly title: string;
   readonly hosts: number;
   readonly forks: number;
+  /** Wall times (ms) of each kind of run. */
   readonly series: Map<SeriesName, number[]>;
+  /** Busy CPU of the whole machine (ms) during each run, same order. */
+  readonly cpu: Map<SeriesName, number[]>;
   /** Per round: ansible rerun / engine rerun (-T). */
   readonly rerunRatios: number[];
+  /** Why rounds were redone (first line of the failure each time). */
+  readonly redone: readonly string[];
   readonly commands: readonly string[];
 }
 
-async function measured(series: Map<SeriesName, number[]>, name: SeriesName, cmd: Cmd, hosts: readonly string[], changed: number): Promise<number> {
+/** One round's samples, kept apart until the round completes (a broken round is redone whole). */
+type RoundSamples = Map<SeriesName, { readonly ms: number; readonly cpuMs: number }>;
+
+/** A run that did not do the expected work (exit code or recap); the round it belongs to is redone. */
+class RunDoesNotCount extends Error {}
+
+async function measured(round: RoundSamples, name: SeriesName, cmd: Cmd, hosts: readonly string[], changed: number): Promise<number> {
   const r = await timed(cmd);
   const problem = r.code !== 0 ? `exit ${r.code}` : recapProblem(r.stdout, hosts, changed);
-  if (problem) throw new Error(`${name} (${cmd.label}) does not count: ${problem}\n${tailOf(r)}`);
-  series.get(name)!.push(r.ms);
-  say(`  ${name.padEnd(28)} ${(r.ms / 1000).toFixed(2)} s`);
+  if (problem) throw new RunDoesNotCount(`${name} (${cmd.label}) does not count: ${problem}\n${tailOf(r)}`);
+  round.set(name, { ms: r.ms, cpuMs: r.machineCpuMs });
+  progress(`  ${name.padEnd(36)} ${(r.ms / 1000).toFixed(2)} s  (machine CPU busy ${(r.machineCpuMs / 1000).toFixed(2)} s)`);
   return r.ms;
 }
 
@@ -36,40 +54,75 @@ export interface SideBySideOptions {
   readonly forks: number;
   /** Also time a type-checked engine rerun (workload a; skipped for the scale runs). */
   readonly typeChecked: boolean;
+  /** Also time a rerun with TCP_NODELAY forced (the proposed transport fix). */
+  readonly noDelayWhatIf: boolean;
 }
+
+/**
+ * The lab is shared: another engineer's spec may reboot or crash a host mid-round. A round with a run
+ * that does not count is redone (after a pause), at most this many times in all, and the report says so.
+ */
+const MAX_REDONE_ROUNDS = 3;
+const REDO_PAUSE_MS = 10_000;
 
 export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOptions): Promise<SideBySide> {
   const names = lab.hosts.map((h) => h.name);
   const engine = engineWorkload(lab.inventory, o.forks, false);
   const engineTyped = engineWorkload(lab.inventory, o.forks, true);
+  const engineNoDelay = engineWorkloadNoDelay(lab.inventory, o.forks);
   const ansible = ansibleWorkload(lab.inventory, o.forks);
-  const series = new Map<SeriesName, number[]>(
-    (['engine first', 'engine rerun', 'engine rerun (type-checked)', 'ansible first', 'ansible rerun'] as const).map((n) => [n, []]),
-  );
+  const series = new Map<SeriesName, number[]>(SERIES.map((n) => [n, []]));
+  const cpu = new Map<SeriesName, number[]>(SERIES.map((n) => [n, []]));
   const rerunRatios: number[] = [];
+  const redone: string[] = [];
   const reset = () => mustOnEveryHost(lab.inventory, `rm -rf ${BENCH_DIR}`);
-  for (let round = 1; round <= o.rounds; round++) {
-    say(`${title}: round ${round}/${o.rounds}`);
-    let engineRerun = 0;
-    let ansibleRerun = 0;
+
+  const runRound = async (round: number): Promise<RoundSamples> => {
+    const samples: RoundSamples = new Map();
     // Alternate who goes first, so neither always runs on a freshly warmed (or busier) machine.
     const order = round % 2 === 1 ? (['engine', 'ansible'] as const) : (['ansible', 'engine'] as const);
     for (const tool of order) {
-      await reset();
+      await reset().catch((e: Error) => Promise.reject(new RunDoesNotCount(`resetting ${BENCH_DIR}: ${e.message}`)));
       if (tool === 'engine') {
-        await measured(series, 'engine first', engine, names, TASK_COUNT);
-        engineRerun = await measured(series, 'engine rerun', engine, names, 0);
-        if (o.typeChecked) await measured(series, 'engine rerun (type-checked)', engineTyped, names, 0);
+        await measured(samples, 'engine first', engine, names, TASK_COUNT);
+        await measured(samples, 'engine rerun', engine, names, 0);
+        if (o.typeChecked) await measured(samples, 'engine rerun (type-checked)', engineTyped, names, 0);
+        if (o.noDelayWhatIf) await measured(samples, 'engine rerun (TCP_NODELAY what-if)', engineNoDelay, names, 0);
       } else {
-        await measured(series, 'ansible first', ansible, names, TASK_COUNT);
-        ansibleRerun = await measured(series, 'ansible rerun', ansible, names, 0);
+        await measured(samples, 'ansible first', ansible, names, TASK_COUNT);
+        await measured(samples, 'ansible rerun', ansible, names, 0);
       }
     }
-    rerunRatios.push(ansibleRerun / engineRerun);
+    return samples;
+  };
+
+  for (let round = 1; round <= o.rounds; round++) {
+    progress(`${title}: round ${round}/${o.rounds}`);
+    let samples: RoundSamples;
+    try {
+      samples = await runRound(round);
+    } catch (e) {
+      if (!(e instanceof RunDoesNotCount) || redone.length >= MAX_REDONE_ROUNDS) throw e;
+      redone.push(e.message.split('\n')[0]!);
+      progress(`  round ${round} redone (a host of the shared lab may have been rebooted): ${e.message}`);
+      await new Promise((r) => setTimeout(r, REDO_PAUSE_MS));
+      round -= 1;
+      continue;
+    }
+    for (const [name, v] of samples) {
+      series.get(name)!.push(v.ms);
+      cpu.get(name)!.push(v.cpuMs);
+    }
+    rerunRatios.push(samples.get('ansible rerun')!.ms / samples.get('engine rerun')!.ms);
   }
   await reset();
-  const commands = [engine.label, ...(o.typeChecked ? [engineTyped.label] : []), `ANSIBLE_CONFIG=bench/ansible/ansible.cfg ${ansible.label}`];
-  return { title, hosts: names.length, forks: o.forks, series, rerunRatios, commands };
+  const commands = [
+    engine.label,
+    ...(o.typeChecked ? [engineTyped.label] : []),
+    ...(o.noDelayWhatIf ? [engineNoDelay.label] : []),
+    `ANSIBLE_CONFIG=bench/ansible/ansible.cfg ${ansible.label}`,
+  ];
+  return { title, hosts: names.length, forks: o.forks, series, cpu, rerunRatios, redone, commands };
 }
 
 export const rerunSpeedup = (r: SideBySide): number => median(r.rerunRatios);

@@ -1,0 +1,47 @@
+// One SSH round trip's cost on the engine's transport: sequential `true` execs over an open
+// SshConnection, per host. With --nodelay the ssh2 socket gets TCP_NODELAY (Nagle off), which
+// SshConnection does not set itself: the difference is the latency Nagle + delayed ACK add per exec.
+// Prints one JSON object: { "nodelay": bool, "msPerExec": { host: ms } }.
+//   npx ts-node -T bench/latency.ts INVENTORY [--nodelay]
+import { openConnection } from '../engine/connection/index';
+import { loadInventory } from '../engine/inventory/load';
+import { forceNoDelay } from './nodelay';
+
+const EXECS = 20;
+
+async function measure(inventoryFile: string): Promise<Record<string, number>> {
+  const inv = await loadInventory(inventoryFile);
+  const out: Record<string, number> = {};
+  for (const entry of inv.hosts.values()) {
+    const conn = openConnection(entry, {});
+    try {
+      await conn.exec('true'); // handshake, not counted
+      const t0 = performance.now();
+      for (let i = 0; i < EXECS; i++) await conn.exec('true');
+      out[entry.name] = (performance.now() - t0) / EXECS;
+    } finally {
+      await conn.close();
+    }
+  }
+  return out;
+}
+
+if (require.main === module) {
+  const [file, flag] = process.argv.slice(2);
+  if (!file) {
+    process.stderr.write('usage: ts-node -T bench/latency.ts INVENTORY [--nodelay]\n');
+    process.exit(1);
+  }
+  const nodelay = flag === '--nodelay';
+  if (nodelay) forceNoDelay();
+  measure(file).then(
+    (msPerExec) => {
+      process.stdout.write(JSON.stringify({ nodelay, msPerExec }) + '\n');
+      process.exit(0);
+    },
+    (e: unknown) => {
+      process.stderr.write(`latency: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,136 @@
+// The benchmark's report: markdown lines (printed, and written to a results file on request).
+import type { RunProfile } from './profile';
+import type { SideBySide, SeriesName } from './side-by-side';
+import type { SiteRerun } from './site-rerun';
+import type { StartupCase } from './startup';
+import type { StartupProfile } from './cpu-profile';
+import { median, seconds } from './stats';
+
+export const TARGETS = {
+  rerunSpeedup: 20,
+  siteRerunMs: 3000,
+  startupMs: 1000,
+  startupTypeCheckedMs: 2000,
+} as const;
+
+const verdict = (met: boolean): string => (met ? 'MET' : 'MISSED');
+const x = (ratio: number): string => (Number.isFinite(ratio) ? `${ratio.toFixed(1)}x` : 'n/a');
+
+function seriesRows(r: SideBySide, names: readonly SeriesName[]): string[] {
+  const rows = ['| run | median | min..max | runs | machine CPU busy (median) |', '|---|---|---|---|---|'];
+  for (const n of names) {
+    const xs = r.series.get(n) ?? [];
+    if (!xs.length) continue;
+    const cpu = r.cpu.get(n) ?? [];
+    rows.push(`| ${n} | ${seconds(median(xs))} | ${seconds(Math.min(...xs))}..${seconds(Math.max(...xs))} | ${xs.length} | ${seconds(median(cpu))} |`);
+  }
+  return rows;
+}
+
+function redoneLines(r: SideBySide): string[] {
+  return r.redone.length ? [`- rounds redone because a run did not count (shared lab): ${r.redone.map((w) => `"${w}"`).join('; ')}`] : [];
+}
+
+const med = (r: SideBySide, n: SeriesName): number => median(r.series.get(n) ?? []);
+
+export function workloadASection(r: SideBySide, speedup: number): string[] {
+  const typed = med(r, 'ansible rerun') / med(r, 'engine rerun (type-checked)');
+  const whatIf = med(r, 'ansible rerun') / med(r, 'engine rerun (TCP_NODELAY what-if)');
+  return [
+    `## (a) 20 tasks (5 each of command, lineinfile, copy, template) on ${r.hosts} lab hosts, forks ${r.forks}`,
+    '',
+    ...seriesRows(r, ['engine first', 'engine rerun', 'engine rerun (type-checked)', 'engine rerun (TCP_NODELAY what-if)', 'ansible first', 'ansible rerun']),
+    '',
+    `- no-op rerun speed-up vs ansible (median of per-round ratios, engine with \`-T\`): **${x(speedup)}** ` +
+      `(rounds: ${r.rerunRatios.map((v) => v.toFixed(1)).join(', ')}); target >= ${TARGETS.rerunSpeedup}x: **${verdict(speedup >= TARGETS.rerunSpeedup)}**`,
+    `- no-op rerun, engine type-checked (plain \`npx ts-node\`): ${x(typed)} (ratio of medians)`,
+    ...(Number.isFinite(whatIf) ? [`- no-op rerun with TCP_NODELAY forced on the engine's SSH socket (proposed fix, not in the engine): ${x(whatIf)}`] : []),
+    `- first run speed-up: ${x(med(r, 'ansible first') / med(r, 'engine first'))}`,
+    '- every counted run was checked in its PLAY RECAP: first runs changed=20 per host, reruns changed=0, none failed or unreachable',
+    ...redoneLines(r),
+    '',
+    'Commands (INV: the benchmark\'s copy of the lab inventory, the same file for both tools):',
+    ...r.commands.map((c) => `- \`${c}\``),
+  ];
+}
+
+export interface ProfileFigures {
+  readonly plain: readonly RunProfile[];
+  readonly noDelay: readonly RunProfile[];
+  readonly latency: { readonly plain: number; readonly noDelay: number };
+  readonly startup: StartupProfile;
+}
+
+export function profileSection(p: ProfileFigures, taskCount: number): string[] {
+  const m = (ps: readonly RunProfile[], f: (q: RunProfile) => number): string => `${median(ps.map(f)).toFixed(0)} ms`;
+  const first = p.plain[0];
+  const hosts = first ? Object.entries(first.hosts) : [];
+  const execs = hosts.map(([, s]) => s.execs);
+  const lines = [
+    '### Where the engine\'s no-op rerun goes (in-process profile, bench/profile.ts, median of ' + p.plain.length + ' runs)',
+    '',
+    `- round trips per host: ${execs.join(', ')} execs for ${taskCount} tasks = 1 fact-gathering exec + ${hosts.length ? ((execs[0]! - 1) / taskCount).toFixed(2) : 'n/a'} per task; ` +
+      `SSH handshakes per host: ${hosts.map(([, s]) => s.handshakes).join(', ')}`,
+    `- node + ts-node start: ${m(p.plain, (q) => q.bootMs)}; importing the playbook (engine, modules, libraries, each .ts transpiled): ${m(p.plain, (q) => q.importMs)}; ` +
+      `run (inventory, connect, facts, ${taskCount} tasks, recap): ${m(p.plain, (q) => q.runMs)}`,
+    `- inside the run: first task (SSH handshake + facts) ${m(p.plain, (q) => q.firstTaskMs)}, every other task ${m(p.plain, (q) => q.taskMs)} per host`,
+    `- one SSH exec round trip on an open connection: ${p.latency.plain.toFixed(1)} ms as the engine is; ${p.latency.noDelay.toFixed(1)} ms with TCP_NODELAY ` +
+      `(Nagle + delayed ACK hold each channel's small packets ~40 ms)`,
+    `- the same run with TCP_NODELAY: run ${m(p.noDelay, (q) => q.runMs)}, first task ${m(p.noDelay, (q) => q.firstTaskMs)}, other tasks ${m(p.noDelay, (q) => q.taskMs)}`,
+    `- start-up CPU (\`node --cpu-prof -r ts-node/register/transpile-only bench/workload.ts --help\`, ${p.startup.tsFiles} .ts files and ${p.startup.packageFiles} package files loaded): ` +
+      p.startup.top.slice(0, 5).map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`).join(', ') + ` of ${p.startup.totalMs.toFixed(0)} ms`,
+  ];
+  return lines;
+}
+
+export function scaleSection(base: SideBySide, runs: readonly SideBySide[]): string[] {
+  const lines = [
+    `## (b) the same 20 tasks on ${runs[0]?.hosts ?? '?'} light lab hosts (sshd-only namespaces on the same machine)`,
+    '',
+    '| hosts | forks | engine first | engine rerun | engine rerun, TCP_NODELAY | ansible first | ansible rerun | machine CPU busy, engine rerun |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of [base, ...runs]) {
+    const c = (n: SeriesName) => seconds(med(r, n));
+    lines.push(`| ${r.hosts} | ${r.forks} | ${c('engine first')} | ${c('engine rerun')} | ${c('engine rerun (TCP_NODELAY what-if)')} | ${c('ansible first')} | ${c('ansible rerun')} | ${seconds(median(r.cpu.get('engine rerun') ?? []))} |`);
+  }
+  lines.push('', ...[base, ...runs].flatMap(redoneLines));
+  for (const r of runs) {
+    // hosts/forks batches against the baseline's (all its hosts fit in one batch).
+    const bound = Math.ceil(r.hosts / r.forks) / Math.ceil(base.hosts / base.forks);
+    for (const n of ['engine rerun', 'engine first', 'ansible rerun'] as const) {
+      const growth = med(r, n) / med(base, n);
+      lines.push(`- ${n}, ${r.hosts} hosts forks ${r.forks}: ${x(growth)} the ${base.hosts}-host time; bound hosts/forks = ${x(bound)}: **${verdict(growth <= bound)}**`);
+    }
+  }
+  return lines;
+}
+
+export function siteSection(s: SiteRerun): string[] {
+  const head = '## (c) playbooks/site.ts no-op rerun on the two-node lab (start-up included)';
+  if (!s.measured) return [head, '', `Skipped: ${s.why}`];
+  const lines = [head, '', '| command | median | runs |', '|---|---|---|'];
+  for (const [label, xs] of s.series) lines.push(`| \`${label}\` | ${seconds(median(xs))} | ${xs.length} |`);
+  const best = Math.min(...[...s.series.values()].map((xs) => median(xs)));
+  const typed = median(s.series.get(s.commands[0]!) ?? []);
+  lines.push('', `- target < 3 s: type-checked ${seconds(typed)} **${verdict(typed < TARGETS.siteRerunMs)}**; with -T ${seconds(best)} **${verdict(best < TARGETS.siteRerunMs)}**`);
+  return lines;
+}
+
+export function startupSection(file: string, cases: readonly StartupCase[], profile?: StartupProfile): string[] {
+  const lines = [`## (d) start-up of ${file}`, '', '| command | median | runs | target |', '|---|---|---|---|'];
+  for (const c of cases) {
+    const limit = c.typeCheck ? TARGETS.startupTypeCheckedMs : TARGETS.startupMs;
+    const result = c.ms === undefined ? `failed: ${c.error}` : seconds(c.ms);
+    const met = c.reference ? 'reference' : c.ms === undefined ? 'n/a' : `< ${seconds(limit)} **${verdict(c.ms < limit)}**`;
+    lines.push(`| \`${c.label}\` | ${result} | ${c.samples.length} | ${met} |`);
+  }
+  if (profile) {
+    lines.push(
+      '',
+      `- CPU profile of \`--help\` with -T (${profile.tsFiles} .ts files transpiled, ${profile.packageFiles} package files): ` +
+        profile.top.slice(0, 6).map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`).join(', ') + ` of ${profile.totalMs.toFixed(0)} ms`,
+    );
+  }
+  return lines;
+}

@@ -1,0 +1,51 @@
+// Workload (c): a no-op rerun of playbooks/site.ts on the two-node lab, start-up included. Measured
+// only when the lab cluster has been deployed already: the benchmark does not deploy it (a first run
+// of several minutes, on hosts other engineers' specs may be using).
+import { REPO_ROOT } from '../lab/config';
+import { LAB_VAULT_PASSWORD_FILE } from '../lab/secrets';
+import { timed, tailOf, type Cmd } from './child';
+import type { BenchHosts } from './lab-hosts';
+import { recapProblem } from './recap';
+import { onEveryHost } from './remote';
+
+export type SiteRerun =
+  | { readonly measured: true; readonly series: Map<string, number[]>; readonly commands: readonly string[] }
+  | { readonly measured: false; readonly why: string };
+
+/** The services a deployed cluster runs on every node. */
+const DEPLOYED = 'systemctl is-active --quiet corosync pacemaker mariadb';
+
+export function siteCommand(typeCheck: boolean): Cmd {
+  const ts = typeCheck ? ['npx', 'ts-node'] : ['npx', 'ts-node', '-T'];
+  return {
+    label: `${ts.join(' ')} playbooks/site.ts -i inventory/lab --vault-password-file ${LAB_VAULT_PASSWORD_FILE}`,
+    argv: [...ts, 'playbooks/site.ts', '-i', `${REPO_ROOT}/inventory/lab`, '--vault-password-file', LAB_VAULT_PASSWORD_FILE],
+  };
+}
+
+export async function siteRerun(lab: BenchHosts, rounds: number): Promise<SiteRerun> {
+  const active = await onEveryHost(lab.inventory, DEPLOYED);
+  const idle = [...active].filter(([, r]) => r.code !== 0).map(([h]) => h);
+  if (idle.length) {
+    return {
+      measured: false,
+      why: `the lab cluster is not deployed (corosync/pacemaker/mariadb not all active on ${idle.join(', ')}); deploy it with \`npx ts-node playbooks/site.ts -i inventory/lab --vault-password-file ${LAB_VAULT_PASSWORD_FILE}\`, then rerun the benchmark`,
+    };
+  }
+  const names = lab.hosts.map((h) => h.name);
+  const cmds = [siteCommand(true), siteCommand(false)];
+  // One untimed run first: it must already be a no-op, or the cluster is not converged.
+  const warm = await timed(cmds[1]!);
+  const warmProblem = warm.code !== 0 ? `exit ${warm.code}` : recapProblem(warm.stdout, names, 0);
+  if (warmProblem) return { measured: false, why: `site.ts rerun is not a no-op on the lab (${warmProblem}):\n${tailOf(warm, 8)}` };
+  const series = new Map<string, number[]>(cmds.map((c) => [c.label, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const cmd of cmds) {
+      const t = await timed(cmd);
+      const problem = t.code !== 0 ? `exit ${t.code}` : recapProblem(t.stdout, names, 0);
+      if (problem) return { measured: false, why: `${cmd.label}: not a clean no-op (${problem}):\n${tailOf(t, 8)}` };
+      series.get(cmd.label)!.push(t.ms);
+    }
+  }
+  return { measured: true, series, commands: cmds.map((c) => c.label) };
+}
