@@ -46,15 +46,50 @@ function load(file: string): { source: string; render: Render } {
   return entry;
 }
 
+/** Thrown by the variables' proxy: Handlebars' strict mode lets block helpers' params (`{{#if x}}`) pass silently. */
+class MissingVariable extends Error {
+  constructor(readonly variable: string) {
+    super(`variable "${variable}" is missing`);
+  }
+}
+
+const isContainer = (v: unknown): v is object =>
+  Array.isArray(v) || (!!v && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v)));
+
+/** A view of `value` whose reading of a key it lacks throws MissingVariable naming the full path. */
+function strictView(value: unknown, prefix: string): unknown {
+  if (!isContainer(value)) return value;
+  return new Proxy(value, {
+    get(target, key, receiver) {
+      if (typeof key !== 'string') return Reflect.get(target, key, receiver);
+      if (!(key in target)) throw new MissingVariable(prefix + key);
+      const inner: unknown = Reflect.get(target, key, receiver);
+      const d = Object.getOwnPropertyDescriptor(target, key);
+      // A proxy must hand back a frozen property's own value (the get invariant).
+      if (d && !d.configurable && !d.writable) return inner;
+      return strictView(inner, `${prefix}${key}.`);
+    },
+  });
+}
+
 /** Render a template; any error (syntax, missing variable) is a ConfigError naming file, line and variable. */
 export function renderTemplate(src: string, vars: Readonly<Record<string, unknown>>): string {
   const file = templatePath(src);
   const { source, render } = load(file);
   try {
-    return render(vars);
+    return render(strictView(vars, '') as Record<string, unknown>);
   } catch (e) {
+    if (e instanceof MissingVariable) throw new ConfigError(`template ${shown(file)}: ${missingAt(e.variable, source)}`);
     throw new ConfigError(`template ${shown(file)}: ${explain((e as Error).message, source)}`);
   }
+}
+
+/** The first line whose mustache names the variable's last part (`{{#if drbd9}}`, `{{this.address}}`). */
+function missingAt(variable: string, source: string): string {
+  const leaf = variable.split('.').at(-1) ?? variable;
+  const word = new RegExp(`{{[^}]*(?<![\\w-])${leaf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])[^}]*}}`);
+  const index = source.split('\n').findIndex((l) => word.test(l));
+  return `${index >= 0 ? `line ${index + 1}: ` : ''}variable "${variable}" is not defined in the vars given to the template`;
 }
 
 /** Turn Handlebars' `"b" not defined in [object Object] - 1:2` into the variable's full name and place. */
