@@ -9,6 +9,7 @@ import { profileStartup } from './cpu-profile';
 import { ensureAnsible } from './deps';
 import { firstHosts, fullHosts, lightHostsUp, releaseLab, type BenchHosts } from './lab-hosts';
 import { load1, machine } from './machine';
+import { unregisterLabUser } from '../lab/users';
 import type { RunProfile } from './profile';
 import { profileSection, scaleSection, siteSection, startupSection, workloadASection, type ProfileFigures } from './report';
 import { rerunSpeedup, sideBySide, type SideBySide } from './side-by-side';
@@ -153,6 +154,14 @@ const program = new Command('bench')
     if (bad.length) throw new InvalidArgumentError(`unknown workload ${bad.join(', ')} (a, b, c, d)`);
     await main(o);
   });
+
+// Interrupted: no longer a lab user (the lab itself is left as it is).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    unregisterLabUser();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
