@@ -105,7 +105,10 @@ export function validateRoleVars(
         const r = use.role.validate(roleInput(entry.vars, play, use, {}, extraVars));
         if (r.ok) continue;
         for (const i of r.issues) {
-          const origin = inventory.origin(host, i.variable.split('.')[0] ?? i.variable);
+          const top = i.variable.split('.')[0] ?? i.variable;
+          // Name the layer that won (roleInput's order): an inventory line would point at a value not used.
+          const origin =
+            top in extraVars ? '-e' : top in use.vars ? `the role's use in play '${play.name}'` : top in (play.vars ?? {}) ? `play '${play.name}' vars` : inventory.origin(host, top);
           const where = origin ? ` (set at ${origin})` : ' (set it in group_vars/ or host_vars/ of the inventory, or with -e)';
           problems.push(`role ${use.role.name}, host ${host}: variable '${i.variable}': ${i.message}${where}`);
         }
