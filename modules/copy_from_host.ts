@@ -41,13 +41,14 @@ export const copy_from_host = defineModule<CopyFromHostParams, CopyFromHostResul
     const srcConn = ctx.connectionTo(p.from as HostName);
     // The source is read through its own connection, with this task's become.
     const srcCtx = peerContext(ctx, srcConn);
-    if (srcConn.host === ctx.host && dest === p.src) throw new ModuleError(`copy_from_host: source and destination are the same file (${ctx.host}:${dest})`);
     const depth = ctx.diff ? 'content' : 'hash';
     const [from, to] = await Promise.all([
       readRemoteFile(srcCtx, p.src, { depth: 'hash' }),
       readRemoteFile(ctx, dest, { depth, maxContentBytes: DIFF_MAX_BYTES }),
     ]);
     if (from.kind !== 'file') throw new ModuleError(`${p.src} on ${p.from} ${from.kind === 'absent' ? 'does not exist' : `is a ${from.kind}, not a file`}`);
+    // Run on every node "from the preferred one": on that node itself the file is already in place.
+    if (srcConn.host === ctx.host && dest === p.src) return { changed: false, msg: `${dest} is the source itself`, dest, sha256: from.sha256 ?? '' };
     const kept = keptOwnership(from);
     const want = { mode: attrs.mode ?? from.mode, owner: attrs.owner ?? kept.owner, group: attrs.group ?? kept.group };
     const content = {

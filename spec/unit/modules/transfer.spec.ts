@@ -83,6 +83,13 @@ describe('copy_from_host (fake hosts)', () => {
     expect(puts(dst)).to.deep.equal([]);
   });
 
+  it('on the source host itself (same path) it is a no-op', async () => {
+    const { src } = pair();
+    const r = await action.run(moduleContext(src));
+    expect(r).to.deep.include({ changed: false, msg: '/opt/vprotect/.session.properties is the source itself' });
+    expect(puts(src)).to.deep.equal([]);
+  });
+
   it("names the source host when the file is missing there (the how-to's /tmp/vprotect_rep.sql typo)", async () => {
     const { ctx } = pair();
     const err = await copy_from_host({ from: 'vprotect1', src: '/tmp/vprotect_rep.sql' }).run(ctx).catch((e: unknown) => e);
