@@ -1,6 +1,9 @@
 // The how-to's "Testing the setup": put the active node in standby, wait until every resource runs on the
-// other node, report, then unstandby (with the default INFINITY preference the services move back).
-//   npx ts-node playbooks/failover.ts -i inventory/prod
+// other node, check the floating IP there, then unstandby and wait until the services are back on the preferred
+// node (the default INFINITY preference moves them back).
+//   npx ts-node playbooks/failover.ts -i inventory/prod                     # over and back
+//   npx ts-node playbooks/failover.ts -i inventory/prod --tags failover     # over only (inspect, then:)
+//   npx ts-node playbooks/failover.ts -i inventory/prod --tags failback     # back
 import type { HostView, Vars } from '../engine/dsl';
 import { play, playbook, task } from '../engine/dsl';
 import { runIfMain } from '../engine/cli';
@@ -11,18 +14,21 @@ import { IDS } from '../roles/pacemaker/layout';
 
 type H = HostView;
 const once = { runOnce: true } as const;
-const status = (h: H): ClusterStatus => h.registered<ClusterStatus>('before')!;
-/** The node holding the floating IP before the test. */
-const active = (h: H): string => {
-  const on = runningOn(status(h), IDS.vip);
+const before = (h: H): ClusterStatus => h.registered<ClusterStatus>('failover_before')!;
+
+/** The node holding the floating IP when the play started. */
+function active(h: H): string {
+  const on = runningOn(before(h), IDS.vip);
   if (on.length !== 1) throw new Error(`${IDS.vip} runs on ${on.length ? on.join(', ') : 'no node'}: nothing to fail over`);
   return on[0]!;
-};
+}
 const other = (h: H): string => h.playHosts.find((n) => n !== active(h))!;
-/** Every started resource (clones excepted: they run on both) is on `node`. */
-const allOn = (r: ClusterStatus, node: string): boolean =>
-  [IDS.vip, IDS.group].every((id) => JSON.stringify(runningOn(r, id)) === JSON.stringify([node])) &&
-  r.resources.filter((x) => !x.parent?.endsWith('-clone') && x.parent !== IDS.drbdClone && x.active).every((x) => x.nodes.every((n) => n === node));
+const preferred = (h: H): string => String(h.vars.preferred_node ?? h.playHosts[0]);
+/** The floating IP and the vProtect group (with its storage, when there is some) run on `node` alone. */
+const servicesOn = (r: ClusterStatus, node: string): boolean =>
+  [IDS.vip, IDS.group, ...(r.resources.some((x) => x.parent === IDS.fsGroup) ? [IDS.fsGroup] : [])].every(
+    (id) => JSON.stringify(runningOn(r, id)) === JSON.stringify([node]),
+  );
 
 export const failover = playbook('failover', [
   play({
@@ -30,30 +36,39 @@ export const failover = playbook('failover', [
     hosts: 'cluster',
     become: true,
     tasks: [
-      task({ name: 'Where the resources run now', ...once, action: clusterStatus({}), register: 'before' }),
-      task({ name: 'Put the active node in standby', ...once, action: (h) => pcsNode({ node: active(h), state: 'standby' }) }),
+      task({ name: 'Where the resources run now', ...once, tags: ['always'], action: clusterStatus({}), register: 'failover_before' }),
+      task({ name: 'Put the active node in standby', ...once, tags: ['failover'], action: (h) => pcsNode({ node: active(h), state: 'standby' }) }),
       task<Vars, ClusterStatus>({
-        name: 'Wait until every resource runs on the other node',
+        name: 'Wait until the services run on the other node',
         ...once,
+        tags: ['failover'],
         action: clusterStatus({}),
-        until: (r, h) => allOn(r, other(h)),
+        until: (r, h) => servicesOn(r, other(h)),
         retries: 60,
         delay: 2,
-        register: 'moved',
       }),
       task({
-        name: 'The floating IP answers on the other node',
+        name: 'The floating IP is up on the other node',
         ...once,
+        tags: ['failover'],
         delegateTo: (h) => other(h),
-        action: (h) => command({ argv: ['sh', '-c', `ip -4 -o addr show | grep -F " ${String(h.vars.cluster_vip)}/"`] }),
+        action: (h) => command({ argv: ['sh', '-c', `uname -n; ip -4 -o addr show | grep -F ' ${String(h.vars.cluster_vip)}/'`] }),
         changedWhen: () => false,
       }),
-      task({ name: 'Bring the node back (unstandby)', ...once, action: (h) => pcsNode({ node: active(h), state: 'unstandby' }) }),
-      task<Vars, ClusterStatus>({
-        name: 'Wait until the resources are back on the preferred node',
+      task({ name: 'Which nodes are in standby', ...once, tags: ['failback'], action: clusterStatus({}), register: 'failover_now' }),
+      task({
+        name: 'Bring standby nodes back',
         ...once,
+        tags: ['failback'],
+        loop: (h) => h.registered<ClusterStatus>('failover_now')!.nodes.filter((n) => n.standby).map((n) => n.name),
+        action: (_h, node: string) => pcsNode({ node, state: 'unstandby' }),
+      }),
+      task<Vars, ClusterStatus>({
+        name: 'Wait until the services are back on the preferred node',
+        ...once,
+        tags: ['failback'],
         action: clusterStatus({}),
-        until: (r, h) => allOn(r, active(h)),
+        until: (r, h) => servicesOn(r, preferred(h)),
         retries: 60,
         delay: 2,
       }),

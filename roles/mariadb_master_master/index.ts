@@ -38,15 +38,13 @@ const confDir = (h: H): string => h.vars.mariadb_conf_dir ?? (h.facts.os.family 
 const replica = (h: H, host: string): MysqlReplicationResult['replica'] => h.hostvars(host).registered<MysqlReplicationResult>('mariadb_replica')?.replica;
 const tokenOf = (id: number): string => `${RUN_TOKEN}-${id}`;
 
-/** Both nodes replicate from each other with both threads running: nothing to seed. */
-function paired(h: H): boolean {
+/**
+ * Each node is set to replicate from the other: the pair was seeded before, so it is never seeded again
+ * (a re-dump would overwrite writes the peer took since). Threads that stopped are started, not re-seeded.
+ */
+function configured(h: H): boolean {
   const peer = peerOf(h);
-  const mine = replica(h, h.name);
-  const theirs = replica(h, peer);
-  return (
-    !!mine && !!theirs && mine.ioRunning && mine.sqlRunning && theirs.ioRunning && theirs.sqlRunning &&
-    mine.masterHost === nodeAddress(h, peer) && theirs.masterHost === nodeAddress(h, h.name)
-  );
+  return replica(h, h.name)?.masterHost === nodeAddress(h, peer) && replica(h, peer)?.masterHost === nodeAddress(h, h.name);
 }
 
 export const mariadbMasterMaster = role({
@@ -91,7 +89,7 @@ export const mariadbMasterMaster = role({
     task({ name: 'Read the replica state', action: (h) => mysqlReplication({ mode: 'replica_status', login: login(h) }), register: 'mariadb_replica' }),
     block({
       name: 'seed the peer and connect both ways',
-      when: (h) => !paired(h),
+      when: (h) => !configured(h),
       tasks: [
         task<MysqlDumpResult>({
           name: 'Dump the database with its binlog coordinates (consistent snapshot)',
@@ -158,12 +156,10 @@ export const mariadbMasterMaster = role({
         task({ name: 'Remove the dump', action: (h) => file({ path: h.vars.mariadb_dump_path, state: 'absent' }) }),
       ],
     }),
-    task<MysqlReplicationResult>({
+    task({
       name: 'Both replication threads run',
-      action: (h) => mysqlReplication({ mode: 'replica_status', login: login(h) }),
-      until: (r) => !!r.replica?.ioRunning && !!r.replica.sqlRunning,
-      retries: 15,
-      delay: 2,
+      // Started when stopped; fails with the replica's own error when they cannot run.
+      action: (h) => mysqlReplication({ mode: 'start_replica', waitRunningSeconds: 30, login: login(h) }),
     }),
     task({
       name: 'Write this node’s probe row',

@@ -1,0 +1,104 @@
+// `npm run demo`: the main job in one command. Brings up the two-node lab, deploys the whole HA stack with
+// playbooks/site.ts, shows the cluster, replication and registration working, then fails over and back
+// with playbooks/failover.ts while showing which node answers on the floating IP.
+import { spawn } from 'node:child_process';
+import type { Connection, HostName } from '../engine/types';
+import { openConnection } from '../engine/connection/index';
+import { hostVars } from './inventory-file';
+import { CLUSTER_GROUP, KNOWN_HOSTS, REPO_ROOT, STANDIN_PORT, VIP, labHosts } from './config';
+import { up } from './lab';
+import { LAB_VAULT_PASSWORD_FILE, ensureLabSecrets } from './secrets';
+import { writeVipKnownHosts } from './vip';
+
+const INVENTORY = 'inventory/lab';
+const hosts = labHosts(2);
+
+function step(n: number, title: string): void {
+  process.stdout.write(`\n\x1b[1m==> ${n}/6 ${title}\x1b[0m\n`);
+}
+
+/** A playbook run as a user would type it; its listr2 view goes straight to this terminal. */
+function playbook(file: string, ...args: string[]): Promise<void> {
+  const argv = ['ts-node', file, '-i', INVENTORY, '--vault-password-file', LAB_VAULT_PASSWORD_FILE, ...args];
+  process.stdout.write(`$ npx ${argv.join(' ')}\n`);
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', argv, { cwd: REPO_ROOT, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${file} exited ${code}`))));
+  });
+}
+
+function connect(name: string, address = hosts.find((h) => h.name === name)?.ip ?? name, knownHostsFile = KNOWN_HOSTS): Connection {
+  const host = hosts.find((h) => h.name === name) ?? { name, ip: address };
+  return openConnection({ name: name as HostName, groups: ['all', CLUSTER_GROUP], vars: { ...hostVars(host), ansible_host: address, ansible_ssh_known_hosts_file: knownHostsFile } }, {});
+}
+
+async function show(conn: Connection, title: string, command: string): Promise<string> {
+  const r = await conn.exec(command);
+  process.stdout.write(`--- ${title} (${conn.host})\n${(r.stdout + r.stderr).trimEnd()}\n`);
+  return r.stdout;
+}
+
+/** A service that pacemaker just started may need a moment before it accepts connections. */
+async function retry<T>(what: () => Promise<T>, seconds = 20): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await what();
+    } catch (e) {
+      if (i >= seconds) throw e;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+/** Who answers on the floating IP: over SSH (`uname -n`) and over the vProtect API (its hostname field). */
+async function whoHasTheVip(): Promise<void> {
+  const vip = connect('floating-ip', VIP, writeVipKnownHosts());
+  try {
+    const ssh = (await vip.exec('uname -n')).stdout.trim();
+    const api = await retry(async () => (await (await fetch(`http://${VIP}:${STANDIN_PORT}/api`)).json()) as { hostname?: string; version?: string });
+    process.stdout.write(`floating IP ${VIP}: ssh answers as ${ssh}; http://${VIP}:${STANDIN_PORT}/api served by ${api.hostname} (vProtect stand-in ${api.version})\n`);
+  } finally {
+    await vip.close();
+  }
+}
+
+async function main(): Promise<void> {
+  step(1, 'Start the lab: two systemd-nspawn hosts on 198.18.0.0/24');
+  await up(2);
+  await ensureLabSecrets();
+
+  step(2, 'Deploy the HA stack: playbooks/site.ts');
+  await playbook('playbooks/site.ts');
+
+  const conns = hosts.map((h) => connect(h.name));
+  try {
+    step(3, 'Cluster status');
+    await show(conns[0]!, 'pcs status', 'pcs status');
+
+    step(4, 'MariaDB master<->master replication');
+    for (const c of conns) {
+      await show(c, 'replica state', "mysql -e 'SHOW SLAVE STATUS\\G' | grep -E ' (Master_Host|Slave_IO_Running|Slave_SQL_Running|Seconds_Behind_Master|Last_Error):'");
+    }
+    await show(conns[0]!, 'probe rows written by each node, read here', 'mysql -t -e "SELECT * FROM vprotect.ha_replication_check"');
+
+    step(5, 'vProtect node registration');
+    await show(conns[0]!, 'vprotect node -l', 'vprotect node -l');
+    await whoHasTheVip();
+
+    step(6, 'Fail over and back: playbooks/failover.ts');
+    await playbook('playbooks/failover.ts', '--tags', 'failover');
+    await whoHasTheVip();
+    await show(conns[1]!, 'pcs status resources', 'pcs status resources');
+    await playbook('playbooks/failover.ts', '--tags', 'failback');
+    await whoHasTheVip();
+    process.stdout.write('\nDone. The lab stays up: `npm run lab -- status`, `npm run lab -- down`.\n');
+  } finally {
+    await Promise.all(conns.map((c) => c.close()));
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`demo failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
