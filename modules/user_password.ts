@@ -1,6 +1,7 @@
 // user_password: a local user's password (e.g. hacluster's, which pcs host auth needs), changed only
 // when the current hash does not already verify it. Everything happens on the host in one command:
 // the password travels on stdin only, the current hash never leaves the host.
+import { randomBytes } from 'node:crypto';
 import type { ModuleResult } from '../engine/types';
 import { ConfigError, ModuleError } from '../engine/errors';
 import { q } from '../engine/shell';
@@ -10,7 +11,7 @@ import { settingsDiff } from './lib/diff';
 
 export interface UserPasswordParams {
   readonly user: string;
-  /** The password in clear (from a vault or the environment); the host hashes it with its own policy. */
+  /** The password in clear (from a vault or the environment); hashed on the host (SHA-512 crypt). */
   readonly password?: string;
   /** Or a ready crypt(3) hash ($6$..., $y$...), set as it is with `chpasswd -e`. */
   readonly hash?: string;
@@ -28,9 +29,11 @@ const NO_VERIFIER = 5;
 /**
  * Reads the user's shadow entry; for a clear password, re-hashes stdin with the current hash as
  * salt (perl or python3 crypt(3), which know every scheme libc knows; openssl for $1/$5/$6);
- * prints `same`, or changes it (unless CHECK=1) and prints `changed` / `differ`.
+ * prints `same`, or (unless check) sets it with `chpasswd -e` and prints `changed` (`differ` under
+ * check). A new clear password is hashed on the host as SHA-512 crypt with `salt`
+ * (openssl passwd -6, else perl or python3 crypt), so PAM's password policy never sees it.
  */
-export function passwordScript(user: string, mode: 'password' | 'hash', check: boolean): string {
+export function passwordScript(user: string, mode: 'password' | 'hash', check: boolean, salt = ''): string {
   const verify =
     mode === 'hash'
       ? '[ "$new" = "$cur" ] && { echo same; exit 0; }'
@@ -56,9 +59,29 @@ export function passwordScript(user: string, mode: 'password' | 'hash', check: b
     'cur=$(printf "%s\\n" "$line" | cut -d: -f2)',
     'new=$(cat)',
     verify,
-    check ? 'echo differ; exit 0' : `printf '%s:%s\\n' "$u" "$new" | chpasswd${mode === 'hash' ? ' -e' : ''} || exit $?`,
+    check ? 'echo differ; exit 0' : mode === 'hash' ? 'h=$new' : hashScript(salt),
+    ...(check ? [] : [`printf '%s:%s\\n' "$u" "$h" | chpasswd -e || exit $?`]),
     'echo changed',
   ].join('\n');
+}
+
+/** `h=` the SHA-512 crypt of $new with the given salt, by whichever tool the host has. */
+function hashScript(salt: string): string {
+  if (!/^[A-Za-z0-9./]{8,16}$/.test(salt)) throw new Error('user_password: bad salt');
+  const is6 = `case "$h" in '$6$${salt}$'*) ok=1;; *) ok=;; esac`;
+  return [
+    `s=${salt}`,
+    `h=$(printf '%s\\n' "$new" | openssl passwd -6 -salt "$s" -stdin 2>/dev/null); ${is6}`,
+    `[ -n "$ok" ] || { h=$(printf '%s' "$new" | S="$s" perl -e 'local $/; my $p = <STDIN>; print crypt($p, "\\$6\\$$ENV{S}\\$")' 2>/dev/null); ${is6}; }`,
+    `[ -n "$ok" ] || { h=$(printf '%s' "$new" | S="$s" python3 -W ignore -c 'import crypt, os, sys; sys.stdout.write(crypt.crypt(sys.stdin.read(), "$6$" + os.environ["S"] + "$") or "")' 2>/dev/null); ${is6}; }`,
+    `[ -n "$ok" ] || { echo "no openssl (1.1.1+), perl or python3 to hash the password with" >&2; exit ${NO_VERIFIER}; }`,
+  ].join('\n');
+}
+
+/** 16 characters of crypt(3)'s salt alphabet. */
+export function newSalt(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789./';
+  return [...randomBytes(16)].map((b) => alphabet[b % 64]).join('');
 }
 
 function check(p: UserPasswordParams): 'password' | 'hash' {
@@ -80,7 +103,7 @@ export const user_password = defineModule<UserPasswordParams, UserPasswordResult
     const mode = check(p);
     const secret = (p.password ?? p.hash)!;
     ctx.secret(secret);
-    const r = await probe(ctx, passwordScript(p.user, mode, ctx.check), { stdin: secret });
+    const r = await probe(ctx, passwordScript(p.user, mode, ctx.check, newSalt()), { stdin: secret });
     const out = r.stdout.trim();
     if (r.code !== 0 || !['same', 'changed', 'differ'].includes(out)) {
       const why = r.stderr.trim().split('\n').slice(-3).join(' ') || 'no output';

@@ -25,7 +25,7 @@ import { script } from '../../modules/script';
 import { slurp } from '../../modules/slurp';
 import { fetch } from '../../modules/fetch';
 import { copy_from_host } from '../../modules/copy_from_host';
-import { user_password } from '../../modules/user_password';
+import { passwordScript, user_password } from '../../modules/user_password';
 import { selinux } from '../../modules/selinux';
 import { firewalld } from '../../modules/firewalld';
 
@@ -335,7 +335,7 @@ describe('modules on the controller (LocalConnection, real files)', function () 
       const r = await converge(user_password({ user, password: pw }), shadowHash);
       expect(r.first.msg).to.equal(`changed the password of ${user}`);
       const hash = await shadowHash();
-      expect(hash).to.match(/^\$/);
+      expect(hash).to.match(/^\$6\$[A-Za-z0-9./]{16}\$/);
       const { stdout } = await run('perl', ['-e', 'print crypt($ARGV[0], $ARGV[1])', pw, hash]);
       expect(stdout, 'the stored hash verifies the password').to.equal(hash);
       expect(ctx.logs.join('\n')).not.to.include(pw);
@@ -348,6 +348,24 @@ describe('modules on the controller (LocalConnection, real files)', function () 
       const { stdout: hash } = await run('openssl', ['passwd', '-6', '-salt', 'abcdefgh', 'hashed-pw']);
       await converge(user_password({ user, hash: hash.trim() }), shadowHash);
       expect(await shadowHash()).to.equal(hash.trim());
+    });
+
+    it('hashes with perl, then python3, where openssl is missing (a PATH without it)', async () => {
+      for (const [label, tools] of [['perl', ['perl']], ['python3', ['python3']]] as const) {
+        const bin = await fs.mkdtemp(path.join(os.tmpdir(), 'pwbin-'));
+        for (const tool of ['getent', 'cut', 'cat', 'chpasswd', ...tools]) {
+          // The system's own binaries (a pyenv shim on PATH would need bash).
+          await fs.symlink(tool === 'chpasswd' ? '/usr/sbin/chpasswd' : `/usr/bin/${tool}`, path.join(bin, tool));
+        }
+        const pw = `via-${label}-${randomBytes(3).toString('hex')}`;
+        const r = await ctx.conn.exec(passwordScript(user, 'password', false, 'saltsaltsalt1234'), { stdin: pw, env: { PATH: bin } });
+        expect(r, r.stderr).to.deep.include({ code: 0, stdout: 'changed\n' });
+        const hash = await shadowHash();
+        expect(hash.startsWith('$6$saltsaltsalt1234$'), hash).to.equal(true);
+        const { stdout } = await run('openssl', ['passwd', '-6', '-salt', 'saltsaltsalt1234', pw]);
+        expect(stdout.trim(), `${label} made the same hash as openssl`).to.equal(hash);
+        await fs.rm(bin, { recursive: true });
+      }
     });
 
     it('names a missing user', async () => {

@@ -12,7 +12,10 @@ describe('user_password (fake host)', () => {
     const r = await user_password({ user: 'hacluster', password: PW }).run(ctx);
     expect(r).to.deep.include({ changed: true, user: 'hacluster', msg: 'changed the password of hacluster' });
     const op = conn.ops.find((o) => o.kind === 'exec')!;
-    expect(op.kind === 'exec' && op.cmd).to.equal(passwordScript('hacluster', 'password', false));
+    const cmd = op.kind === 'exec' ? op.cmd : '';
+    const salt = /^s=([A-Za-z0-9./]{16})$/m.exec(cmd)?.[1];
+    expect(salt, 'a fresh 16-character salt').to.be.a('string');
+    expect(cmd).to.equal(passwordScript('hacluster', 'password', false, salt));
     expect(op.kind === 'exec' && op.cmd).not.to.include(PW);
     expect(op.kind === 'exec' && op.opts.stdin).to.equal(PW);
     expect(ctx.secrets).to.deep.equal([PW]);
@@ -31,7 +34,7 @@ describe('user_password (fake host)', () => {
     const script = passwordScript('hacluster', 'password', true);
     expect(conn.commands).to.deep.equal([script]);
     expect(script).not.to.include('chpasswd');
-    expect(passwordScript('hacluster', 'password', false)).to.include('| chpasswd || exit $?');
+    expect(passwordScript('hacluster', 'password', false, 'abcdefgh12345678')).to.include("openssl passwd -6 -salt \"$s\" -stdin").and.include('| chpasswd -e || exit $?');
     expect(passwordScript('hacluster', 'hash', false)).to.include('| chpasswd -e || exit $?').and.include('[ "$new" = "$cur" ]');
   });
 
