@@ -1,5 +1,6 @@
 // fetch: copy a remote file to the controller (dest/HOST/SRC by default, like Ansible; or exactly
 // dest with flat). Written atomically, and only when the bytes differ.
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ModuleResult } from '../engine/types';
@@ -51,7 +52,8 @@ export const fetch = defineModule<FetchParams, FetchResult>({
     const diffs = [contentDiff(target, local, data)];
     if (ctx.check) return { changed: true, dest: target, sha256: hash, diffs, msg: `would write ${target}` };
     await fs.mkdir(path.dirname(target), { recursive: true });
-    const tmp = `${target}.tmp-${process.pid}`;
+    // Unique per call: with flat, several hosts may fetch to the same file at once; rename is atomic.
+    const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     await fs.writeFile(tmp, data, { mode: 0o600 });
     await fs.rename(tmp, target);
     return { changed: true, dest: target, sha256: hash, diffs, msg: `fetched ${p.src} to ${target}` };
