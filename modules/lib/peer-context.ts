@@ -11,6 +11,7 @@ export function peerContext(ctx: ModuleContext, conn: Connection): ModuleContext
     check: ctx.check,
     diff: ctx.diff,
     become: ctx.become,
+    timeoutMs: ctx.timeoutMs,
     hostCache: new Map(),
     connectionTo: (h) => ctx.connectionTo(h),
     log: (line) => ctx.log(`[${conn.host}] ${line}`),
