@@ -3,6 +3,12 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 
+/** A value quoted for a message, cut when long: a 100 KB variable must not become a 100 KB error line. */
+export function quoted(value: unknown): string {
+  const text = String(value);
+  return text.length <= 80 ? `'${text}'` : `'${text.slice(0, 60)}…' (${text.length} characters)`;
+}
+
 const HOSTNAME_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
 export function isHostname(value: string): boolean {
@@ -30,22 +36,22 @@ export function toPort(value: unknown): number | undefined {
  * Dotted numbers are judged as IPv4 and anything with ':' as IPv6, so the message names the intent.
  */
 export function addressProblem(value: unknown): string | undefined {
-  if (typeof value !== 'string') return `'${String(value)}' is not a host address (a string is expected)`;
-  if (/^[0-9.]+$/.test(value)) return isIPv4(value) ? undefined : `'${value}' is not an IPv4 address`;
-  if (value.includes(':')) return isIPv6(value) ? undefined : `'${value}' is not an IPv6 address`;
-  return isHostname(value) ? undefined : `'${value}' is not a hostname`;
+  if (typeof value !== 'string') return `${quoted(value)} is not a host address (a string is expected)`;
+  if (/^[0-9.]+$/.test(value)) return isIPv4(value) ? undefined : `${quoted(value)} is not an IPv4 address`;
+  if (value.includes(':')) return isIPv6(value) ? undefined : `${quoted(value)} is not an IPv6 address`;
+  return isHostname(value) ? undefined : `${quoted(value)} is not a hostname`;
 }
 
-export const ipv4 = z.string().refine(isIPv4, { error: (iss) => `'${String(iss.input)}' is not an IPv4 address` });
+export const ipv4 = z.string().refine(isIPv4, { error: (iss) => `${quoted(iss.input)} is not an IPv4 address` });
 
-export const ipv6 = z.string().refine(isIPv6, { error: (iss) => `'${String(iss.input)}' is not an IPv6 address` });
+export const ipv6 = z.string().refine(isIPv6, { error: (iss) => `${quoted(iss.input)} is not an IPv6 address` });
 
 /** `a.b.c.d/nn`, e.g. 10.40.1.0/24. */
 export const ipv4Cidr = z
   .string()
-  .refine(isIPv4Cidr, { error: (iss) => `'${String(iss.input)}' is not an IPv4 CIDR (a.b.c.d/nn)` });
+  .refine(isIPv4Cidr, { error: (iss) => `${quoted(iss.input)} is not an IPv4 CIDR (a.b.c.d/nn)` });
 
-export const hostname = z.string().refine(isHostname, { error: (iss) => `'${String(iss.input)}' is not a hostname` });
+export const hostname = z.string().refine(isHostname, { error: (iss) => `${quoted(iss.input)} is not a hostname` });
 
 /** An address a connection can use: IPv4, IPv6 or a host name. */
 export const hostAddress = z.string().superRefine((value, ctx) => {
@@ -57,7 +63,7 @@ export const hostAddress = z.string().superRefine((value, ctx) => {
 export const port = z.union([z.number(), z.string()]).transform((value, ctx) => {
   const n = toPort(value);
   if (n === undefined) {
-    ctx.addIssue({ code: 'custom', message: `'${String(value)}' is not a port (1..65535)` });
+    ctx.addIssue({ code: 'custom', message: `${quoted(value)} is not a port (1..65535)` });
     return z.NEVER;
   }
   return n;

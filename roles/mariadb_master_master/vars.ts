@@ -4,8 +4,8 @@ import { clusterVars, port, secret } from '../shared/cluster';
 export const mariadbVars = z.object({
   ...clusterVars,
   /** The database vProtect uses: the only one replicated. */
-  mariadb_database: z.string().regex(/^[A-Za-z0-9_]+$/).default('vprotect'),
-  mariadb_replicator_user: z.string().regex(/^[A-Za-z0-9_]+$/).default('replicator'),
+  mariadb_database: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, { error: 'letters, digits and _ (at most 64, MariaDB\'s limit)' }).default('vprotect'),
+  mariadb_replicator_user: z.string().regex(/^[A-Za-z0-9_]{1,80}$/, { error: 'letters, digits and _ (at most 80, MariaDB\'s limit)' }).default('replicator'),
   mariadb_replicator_password: secret('mariadb_replicator_password'),
   mariadb_port: port.default(3306),
   mariadb_bind_address: z.string().default('0.0.0.0'),

@@ -2,6 +2,7 @@
 import type { HostView, TaskNode } from '../../engine/dsl';
 import { task } from '../../engine/dsl';
 import { assertThat } from '../../modules/assert';
+import { quoted } from '../../engine/validate';
 
 /** preferred_node must name a host of this play (a typo would otherwise promote nothing, or the wrong node). */
 export function preferredNodeCheck<V extends { preferred_node?: string }>(roleName: string): TaskNode<V> {
@@ -10,7 +11,7 @@ export function preferredNodeCheck<V extends { preferred_node?: string }>(roleNa
     action: (h: HostView<V>) =>
       assertThat({
         that: h.vars.preferred_node === undefined || h.playHosts.includes(h.vars.preferred_node as never),
-        msg: `role ${roleName}: preferred_node '${h.vars.preferred_node}' is not a host of this play (hosts: ${h.playHosts.join(', ')})`,
+        msg: `role ${roleName}: preferred_node ${quoted(h.vars.preferred_node)} is not a host of this play (hosts: ${h.playHosts.join(', ')})`,
       }),
   });
 }
