@@ -7,20 +7,26 @@ import { ANSIBLE_LOCALE } from './deps';
 export const ANSIBLE_DIR = path.join(REPO_ROOT, 'bench', 'ansible');
 export const ANSIBLE_CFG = path.join(ANSIBLE_DIR, 'ansible.cfg');
 
+/** Workarounds and what-ifs loaded into an engine run with `ts-node -r` (see each file). */
+export const PRELOAD = {
+  /** The proposed TCP_NODELAY change (nodelay.ts). */
+  noDelay: './bench/nodelay-preload.ts',
+  /** The exit-status race worked around (exit-race.ts). */
+  stickyExit: './bench/exit-race-preload.ts',
+} as const;
+
+export interface EngineRun {
+  /** Plain `npx ts-node` (type-checked) instead of `-T`. */
+  readonly typeCheck?: boolean;
+  readonly preloads?: readonly string[];
+}
+
 /** The engine running workload (a): `-T` skips type-checking (the documented fast rerun). */
-export function engineWorkload(inventory: string, forks: number, typeCheck: boolean): Cmd {
-  const ts = typeCheck ? ['npx', 'ts-node'] : ['npx', 'ts-node', '-T'];
+export function engineWorkload(inventory: string, forks: number, o: EngineRun = {}): Cmd {
+  const ts = ['npx', 'ts-node', ...(o.typeCheck ? [] : ['-T']), ...(o.preloads ?? []).flatMap((p) => ['-r', p])];
   return {
     label: `${ts.join(' ')} bench/workload.ts -i INV -f ${forks}`,
     argv: [...ts, 'bench/workload.ts', '-i', inventory, '-f', String(forks)],
-  };
-}
-
-/** The -T run with TCP_NODELAY forced on its SSH sockets (a proposed engine change, see nodelay.ts). */
-export function engineWorkloadNoDelay(inventory: string, forks: number): Cmd {
-  return {
-    label: `npx ts-node -T -r ./bench/nodelay-preload.ts bench/workload.ts -i INV -f ${forks}`,
-    argv: ['npx', 'ts-node', '-T', '-r', './bench/nodelay-preload.ts', 'bench/workload.ts', '-i', inventory, '-f', String(forks)],
   };
 }
 

@@ -5,6 +5,7 @@
 //   npx ts-node -T bench/latency.ts INVENTORY [--nodelay]
 import { openConnection } from '../engine/connection/index';
 import { loadInventory } from '../engine/inventory/load';
+import { installStickyExit } from './exit-race';
 import { forceNoDelay } from './nodelay';
 
 const EXECS = 20;
@@ -33,6 +34,7 @@ if (require.main === module) {
     process.exit(1);
   }
   const nodelay = flag === '--nodelay';
+  installStickyExit(); // 20 back-to-back `true` execs hit the exit-status race often (see exit-race.ts)
   if (nodelay) forceNoDelay();
   measure(file).then(
     (msPerExec) => {

@@ -83,9 +83,14 @@ export function profileSection(p: ProfileFigures, taskCount: number): string[] {
   return lines;
 }
 
-export function scaleSection(base: SideBySide, runs: readonly SideBySide[]): string[] {
+export function scaleSection(base: SideBySide, runs: readonly SideBySide[], plainEngine: string): string[] {
   const lines = [
     `## (b) the same 20 tasks on ${runs[0]?.hosts ?? '?'} light lab hosts (sshd-only namespaces on the same machine)`,
+    '',
+    `The engine as it is, ${runs[0]?.hosts ?? '?'} hosts, forks 10, first runs: ${plainEngine}. ` +
+      'The engine runs below carry `-r ./bench/exit-race-preload.ts`, which delivers an exec channel\'s exit status ' +
+      'to a listener attached after it arrived (bench/exit-race.ts; the fix proposed for engine/connection); ' +
+      'the light hosts get an empty tmpfs over /root (they share the controller\'s, whose .bashrc runs `pyenv init`).',
     '',
     '| hosts | forks | engine first | engine rerun | engine rerun, TCP_NODELAY | ansible first | ansible rerun | machine CPU busy, engine rerun |',
     '|---|---|---|---|---|---|---|---|',

@@ -17,7 +17,9 @@ import { siteRerun } from './site-rerun';
 import { measureStartup } from './startup';
 import { median } from './stats';
 import { BENCH_DIR, TASK_COUNT } from './workload';
-import { engineWorkload } from './commands';
+import { engineWorkload, PRELOAD } from './commands';
+import { installStickyExit } from './exit-race';
+import { recapProblem } from './recap';
 import { mustOnEveryHost } from './remote';
 
 interface Options {
@@ -54,7 +56,7 @@ async function profileA(lab: BenchHosts): Promise<ProfileFigures> {
   progress('profiling the no-op rerun (round trips, time split, SSH latency, start-up CPU)');
   const ts = ['npx', 'ts-node', '-T'];
   // The hosts must hold the workload's result already, so that what is profiled is a no-op rerun.
-  const converge = await timed(engineWorkload(lab.inventory, 10, false));
+  const converge = await timed(engineWorkload(lab.inventory, 10));
   if (converge.code !== 0) throw new Error(`converging the hosts before profiling failed:\n${tailOf(converge)}`);
   // Three clean no-op reruns; a run hit by someone else's use of the shared lab is repeated (twice at most).
   const runs = async (extra: string[]): Promise<RunProfile[]> => {
@@ -77,7 +79,28 @@ async function profileA(lab: BenchHosts): Promise<ProfileFigures> {
   return { plain, noDelay, latency, startup };
 }
 
+/**
+ * The engine as it is, on the scale hosts: first runs (after a reset) until one succeeds, three at most.
+ * Reports how they ended: the exit-status race (exit-race.ts) makes 50-host runs fail spuriously.
+ */
+async function plainEngineAtScale(lab: BenchHosts): Promise<string> {
+  const outcomes: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    await mustOnEveryHost(lab.inventory, `rm -rf ${BENCH_DIR}`);
+    const r = await timed(engineWorkload(lab.inventory, 10));
+    const problem = r.code !== 0 ? `exit ${r.code}` : recapProblem(r.stdout, lab.hosts.map((h) => h.name), TASK_COUNT);
+    if (!problem) {
+      outcomes.push('clean');
+      break;
+    }
+    const why = /UNREACHABLE! => (.*)/.exec(r.stdout)?.[1] ?? problem;
+    outcomes.push(`${problem}, ${(r.stdout.match(/UNREACHABLE!/g) ?? []).length} host(s) unreachable ("${why.trim()}")`);
+  }
+  return outcomes.map((x, i) => `run ${i + 1}: ${x}`).join('; ');
+}
+
 async function main(o: Options): Promise<void> {
+  installStickyExit(); // the benchmark's own resets and checks go over the engine transport too
   const selected = new Set<Workload>(o.quick ? ['a'] : ((o.only ?? WORKLOADS) as Workload[]));
   const rounds = o.rounds ?? 5;
   const scaleRounds = o.scaleRounds ?? Math.min(rounds, 3);
@@ -103,11 +126,13 @@ async function main(o: Options): Promise<void> {
     if (selected.has('b')) {
       const light = await lightHostsUp(o.light);
       const base = await firstHosts(light, 2);
-      const opts = { rounds: scaleRounds, typeChecked: false, noDelayWhatIf: true };
+      progress('(b) the engine as it is on the light hosts (first runs, forks 10)');
+      const plain = await plainEngineAtScale(light);
+      const opts = { rounds: scaleRounds, typeChecked: false, noDelayWhatIf: true, enginePreloads: [PRELOAD.stickyExit] };
       const runs: SideBySide[] = [];
       const baseRun = await sideBySide('(b) 2 light hosts', base, { ...opts, forks: 10 });
       for (const forks of [10, 50]) runs.push(await sideBySide(`(b) ${o.light} light hosts, forks ${forks}`, light, { ...opts, forks }));
-      report.push(...scaleSection(baseRun, runs), '');
+      report.push(...scaleSection(baseRun, runs, plain), '');
     }
     if (selected.has('d')) {
       progress('(d) start-up');

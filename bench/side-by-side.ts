@@ -2,7 +2,7 @@
 // rounds; each round resets /tmp/vpha-bench, times a first run, then a no-op rerun. A run counts only
 // when its recap shows the expected work: 20 changes per host first, none on the rerun.
 import { progress, timed, tailOf, type Cmd } from './child';
-import { ansibleWorkload, engineWorkload, engineWorkloadNoDelay } from './commands';
+import { ansibleWorkload, engineWorkload, PRELOAD } from './commands';
 import type { BenchHosts } from './lab-hosts';
 import { recapProblem } from './recap';
 import { mustOnEveryHost } from './remote';
@@ -56,6 +56,8 @@ export interface SideBySideOptions {
   readonly typeChecked: boolean;
   /** Also time a rerun with TCP_NODELAY forced (the proposed transport fix). */
   readonly noDelayWhatIf: boolean;
+  /** Loaded into every engine run (workarounds, see commands.ts PRELOAD). */
+  readonly enginePreloads?: readonly string[];
 }
 
 /**
@@ -67,9 +69,10 @@ const REDO_PAUSE_MS = 10_000;
 
 export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOptions): Promise<SideBySide> {
   const names = lab.hosts.map((h) => h.name);
-  const engine = engineWorkload(lab.inventory, o.forks, false);
-  const engineTyped = engineWorkload(lab.inventory, o.forks, true);
-  const engineNoDelay = engineWorkloadNoDelay(lab.inventory, o.forks);
+  const preloads = o.enginePreloads ?? [];
+  const engine = engineWorkload(lab.inventory, o.forks, { preloads });
+  const engineTyped = engineWorkload(lab.inventory, o.forks, { typeCheck: true, preloads });
+  const engineNoDelay = engineWorkload(lab.inventory, o.forks, { preloads: [...preloads, PRELOAD.noDelay] });
   const ansible = ansibleWorkload(lab.inventory, o.forks);
   const series = new Map<SeriesName, number[]>(SERIES.map((n) => [n, []]));
   const cpu = new Map<SeriesName, number[]>(SERIES.map((n) => [n, []]));
