@@ -28,6 +28,8 @@ const once = { runOnce: true, delegateTo: (h: H) => preferredNode(h) } as const;
 const BUILD_CIB = '/var/lib/pacemaker/vprotect-ha-build.cib.xml';
 const offline = (h: H): boolean => h.vars.pacemaker_cib_file !== undefined;
 const cibFile = (h: H): string => h.vars.pacemaker_cib_file ?? BUILD_CIB;
+/** Properties and defaults go to the live cluster before the copy is taken, or into the CIB file when only a file is built. */
+const settingsTarget = (h: H): { cibFile?: string } => (offline(h) ? { cibFile: cibFile(h) } : {});
 
 export const pacemaker = role({
   name: 'pacemaker',
@@ -73,27 +75,34 @@ export const pacemaker = role({
           retries: 60,
           delay: 2,
         }),
-        task({
-          name: 'Two-node properties: quorum policy and stonith',
-          ...once,
-          action: (h) =>
-            pcsProperty({
-              properties: {
-                'no-quorum-policy': h.vars.pacemaker_no_quorum_policy,
-                'stonith-enabled': h.vars.pacemaker_stonith_enabled,
-              },
-            }),
-        }),
-        task({
-          name: 'Resource defaults: failure-timeout and migration-threshold',
-          ...once,
-          action: (h) =>
-            pcsResourceDefaults({
-              defaults: { 'failure-timeout': h.vars.pacemaker_failure_timeout, 'migration-threshold': h.vars.pacemaker_migration_threshold },
-            }),
-        }),
-        task({ name: 'Copy the live CIB to build the resources in', ...once, action: (h) => pcsCibFile({ cibFile: cibFile(h) }) }),
       ],
+    }),
+    task({
+      name: 'Two-node properties: quorum policy and stonith',
+      ...once,
+      action: (h) =>
+        pcsProperty({
+          ...settingsTarget(h),
+          properties: {
+            'no-quorum-policy': h.vars.pacemaker_no_quorum_policy,
+            'stonith-enabled': h.vars.pacemaker_stonith_enabled,
+          },
+        }),
+    }),
+    task({
+      name: 'Resource defaults: failure-timeout and migration-threshold',
+      ...once,
+      action: (h) =>
+        pcsResourceDefaults({
+          ...settingsTarget(h),
+          defaults: { 'failure-timeout': h.vars.pacemaker_failure_timeout, 'migration-threshold': h.vars.pacemaker_migration_threshold },
+        }),
+    }),
+    task({
+      name: 'Copy the live CIB to build the resources in',
+      ...once,
+      when: (h) => !offline(h),
+      action: (h) => pcsCibFile({ cibFile: cibFile(h) }),
     }),
     task({
       name: 'Define resources',
