@@ -20,6 +20,8 @@ export interface HostView<V = Vars> {
   readonly groups: Readonly<Record<string, readonly HostName[]>>;
   /** The hosts of the current play (before --limit failures are removed). */
   readonly playHosts: readonly HostName[];
+  /** True under --check (Ansible's ansible_check_mode): e.g. to skip a verification of what was not done. */
+  readonly checkMode: boolean;
 }
 
 export interface HostInfo {

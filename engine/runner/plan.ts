@@ -164,6 +164,7 @@ function preflightView(name: HostName, vars: Vars, inventory: Inventory, playHos
     hostvars: info,
     groups: Object.fromEntries(inventory.groups),
     playHosts,
+    checkMode: false,
   };
   return view as unknown as HostView<never>;
 }

@@ -417,6 +417,7 @@ class Run {
       hostvars: info,
       groups: Object.fromEntries(this.opts.inventory.groups),
       playHosts: p.hosts,
+      checkMode: !!this.opts.check,
     };
     return view as unknown as HostView<never>;
   }

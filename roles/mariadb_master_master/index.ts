@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { HostView } from '../../engine/dsl';
 import { dslFor, flushHandlers, role } from '../../engine/dsl';
 import { template } from '../../modules/template';
+import { assertThat } from '../../modules/assert';
+import { ModuleError } from '../../engine/errors';
 import { service } from '../../modules/service';
 import { file } from '../../modules/file';
 import { copy_from_host } from '../../modules/copy_from_host';
@@ -87,6 +89,14 @@ export const mariadbMasterMaster = role({
         }),
     }),
     task({ name: 'Read the replica state', action: (h) => mysqlReplication({ mode: 'replica_status', login: login(h) }), register: 'mariadb_replica' }),
+    task({
+      name: 'Both nodes reported their replica state',
+      action: (h) =>
+        assertThat({
+          that: h.hostvars(peerOf(h)).registered('mariadb_replica') !== undefined,
+          msg: `${peerOf(h)} did not report its replica state (unreachable or failed): replication is not changed with one node`,
+        }),
+    }),
     block({
       name: 'seed the peer and connect both ways',
       when: (h) => !configured(h),
@@ -113,7 +123,7 @@ export const mariadbMasterMaster = role({
           when: (h) => !isPreferred(h),
           action: (h) => {
             const dump = h.hostvars(preferredNode(h)).registered<MysqlDumpResult>('mariadb_dump');
-            if (!dump?.binlog) throw new Error(`no dump coordinates from ${preferredNode(h)}`);
+            if (!dump?.binlog) throw new ModuleError(`no dump coordinates from ${preferredNode(h)}`);
             return mysqlReplication({
               mode: 'change_primary',
               primaryHost: nodeAddress(h, preferredNode(h)),
@@ -139,7 +149,7 @@ export const mariadbMasterMaster = role({
           action: (h) => {
             const peer = peerOf(h);
             const pos = h.hostvars(peer).registered<MysqlReplicationResult>('mariadb_peer_primary')?.primary;
-            if (!pos) throw new Error(`no binlog position recorded on ${peer}`);
+            if (!pos) throw new ModuleError(`no binlog position recorded on ${peer}`);
             return mysqlReplication({
               mode: 'change_primary',
               primaryHost: nodeAddress(h, peer),
@@ -163,6 +173,7 @@ export const mariadbMasterMaster = role({
     }),
     task({
       name: 'Write this node’s probe row',
+      when: (h) => !h.checkMode, // verifies replication; under --check nothing was set up to verify
       changedWhen: () => false, // a heartbeat row, not configuration
       action: (h) =>
         mysqlQuery({
@@ -175,6 +186,7 @@ export const mariadbMasterMaster = role({
     }),
     task<MysqlQueryResult>({
       name: 'Read the peer’s probe row here (replicated)',
+      when: (h) => !h.checkMode,
       action: (h) =>
         mysqlQuery({
           database: h.vars.mariadb_database,
