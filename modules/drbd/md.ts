@@ -1,15 +1,16 @@
 // drbd_md: DRBD metadata on the backing disk (`drbdadm create-md`). Existing metadata is a no-op.
 // GUARD: a disk holding any other signature (a filesystem, LVM, a partition table) is refused unless
-// force: true, since create-md would destroy what is on it.
+// force: true (messages name forceVariable, the role's setting, when given), since create-md would destroy it.
 import { ConfigError, ModuleError } from '../../engine/errors';
 import type { ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
 import { defineModule } from '../define';
 import { must, probe } from '../exec';
 import { describeSignature, deviceSignature } from '../storage/signature';
+import { forceSetting, type ForceVariable } from '../lib/force-hint';
 import { drbdadm, readDrbdStatus } from './status';
 
-export interface DrbdMdParams {
+export interface DrbdMdParams extends ForceVariable {
   readonly resource: string;
   /** A DRBD config file other than /etc/drbd.conf (`drbdadm -c FILE`). */
   readonly config?: string;
@@ -51,7 +52,7 @@ export const drbdMd = defineModule<DrbdMdParams, DrbdMdResult>({
     if (sig && !p.force) {
       throw new ModuleError(
         `refusing to create DRBD metadata on ${disk} (resource ${p.resource}) on ${ctx.host}: it holds ${describeSignature(sig)}; ` +
-          'create-md would destroy it. Wipe the disk yourself or set force: true',
+          `create-md would destroy it. Wipe the disk yourself or set ${forceSetting('force', p)}`,
       );
     }
     const cmd = sig ? sh`${adm} create-md --force ${p.resource}` : sh`${adm} create-md ${p.resource}`;

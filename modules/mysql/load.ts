@@ -10,8 +10,9 @@ import { runSql } from './client';
 import { schemaInfo } from './db';
 import { checkLogin, withLogin, type MysqlLogin } from './login';
 import { sqlIdent } from './sql';
+import { forceSetting, type ForceVariable } from '../lib/force-hint';
 
-export interface MysqlLoadParams {
+export interface MysqlLoadParams extends ForceVariable {
   readonly database: string;
   /** The dump file on the host. */
   readonly src: string;
@@ -51,7 +52,7 @@ export const mysqlLoad = defineModule<MysqlLoadParams, MysqlLoadResult>({
     if (tablesBefore > 0 && !p.force) {
       throw new ModuleError(
         `refusing to load ${p.src} into database ${p.database} on ${ctx.host}: it already has ${tablesBefore} table(s) ` +
-          'whose rows the dump would replace; set force: true to load it anyway',
+          `whose rows the dump would replace; set ${forceSetting('force', p)} to load it anyway`,
       );
     }
     if (ctx.check) return { changed: true, msg: `would load ${p.src} into ${p.database}`, tablesBefore, sha256 };

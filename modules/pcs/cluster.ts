@@ -11,6 +11,7 @@ import { pcsDialect, type PcsDialect } from './dialect';
 import { clearForeign } from './foreign-cluster';
 import { mustOn, probeOn } from './on-node';
 import { pcsCommand, type PcsResult } from './run';
+import type { ForceVariable } from '../lib/force-hint';
 
 export interface PcsClusterNode {
   /** The inventory host, used to read the node's state. */
@@ -21,7 +22,7 @@ export interface PcsClusterNode {
   readonly addr?: string;
 }
 
-export interface PcsClusterParams {
+export interface PcsClusterParams extends ForceVariable {
   readonly name: string;
   readonly nodes: readonly PcsClusterNode[];
   /** Destroy another cluster found on a node (e.g. Debian's default "debian"); default false: fail. */

@@ -8,8 +8,9 @@ import { pcsCommand, type PcsResult } from './run';
 import { describeConf, membership, readCorosyncConf, type CorosyncConf } from './corosync-conf';
 import { pcsDialect, type PcsDialect } from './dialect';
 import { mustOn } from './on-node';
+import { forceSetting, type ForceVariable } from '../lib/force-hint';
 
-export interface PcsForeignClusterParams {
+export interface PcsForeignClusterParams extends ForceVariable {
   /** The wanted cluster's name and node names: a config matching both is left alone. */
   readonly name: string;
   readonly nodes: readonly string[];
@@ -26,10 +27,11 @@ export function destroyCommand(d: PcsDialect): string {
   return pcsCommand({}, ['cluster', 'destroy', ...(d.destroyNeedsForce ? ['--force'] : [])]);
 }
 
-export function refuseForeign(host: string, conf: CorosyncConf, wanted: string): ModuleError {
+/** forceVariable: the user's setting that maps to destroyForeign, named in the message when given. */
+export function refuseForeign(host: string, conf: CorosyncConf, wanted: string, allow: ForceVariable = {}): ModuleError {
   return new ModuleError(
     `${host} already belongs to corosync ${describeConf(conf)}, not the wanted cluster "${wanted}"; ` +
-      `destroying it wipes that cluster's configuration on ${host}: set destroyForeign: true to allow it`,
+      `destroying it wipes that cluster's configuration on ${host}: set ${forceSetting('destroyForeign', allow)} to allow it`,
   );
 }
 
@@ -41,7 +43,7 @@ export async function clearForeign(
   conf: CorosyncConf,
   p: PcsForeignClusterParams,
 ): Promise<string> {
-  if (!p.destroyForeign) throw refuseForeign(conn.host, conf, p.name);
+  if (!p.destroyForeign) throw refuseForeign(conn.host, conf, p.name, p);
   const cmd = destroyCommand(d);
   if (!ctx.check) await mustOn(ctx, conn, cmd);
   return cmd;

@@ -6,8 +6,9 @@ import { sh } from '../../engine/shell';
 import { defineModule } from '../define';
 import { must } from '../exec';
 import { describeSignature, deviceSignature } from './signature';
+import { forceSetting, type ForceVariable } from '../lib/force-hint';
 
-export interface FilesystemParams {
+export interface FilesystemParams extends ForceVariable {
   readonly device: string;
   /** xfs, ext4, ext3, btrfs...: runs mkfs.TYPE. */
   readonly fstype: string;
@@ -43,7 +44,7 @@ export const filesystem = defineModule<FilesystemParams, FilesystemResult>({
     if (sig && !p.force) {
       throw new ModuleError(
         `refusing to make ${p.fstype} on ${p.device} on ${ctx.host}: it holds ${describeSignature(sig)}; ` +
-          'mkfs would destroy it. Set force: true to reformat',
+          `mkfs would destroy it. Set ${forceSetting('force', p)} to reformat`,
       );
     }
     const cmd = sh`mkfs.${p.fstype} ${[...(sig ? forceFlag(p.fstype) : []), ...(p.options ?? []), p.device]}`;

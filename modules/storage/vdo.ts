@@ -8,8 +8,9 @@ import { sh } from '../../engine/shell';
 import { defineModule } from '../define';
 import { must, probe } from '../exec';
 import { describeSignature, deviceSignature } from './signature';
+import { forceSetting, type ForceVariable } from '../lib/force-hint';
 
-export interface VdoParams {
+export interface VdoParams extends ForceVariable {
   /** The volume name (vdo manager name, or the LV name under LVM). */
   readonly name: string;
   /** The backing device, e.g. /dev/drbd0. */
@@ -103,7 +104,7 @@ async function runManager(p: VdoParams, ctx: ModuleContext): Promise<VdoResult> 
 function refuse(p: VdoParams, host: string, what: string): ModuleError {
   return new ModuleError(
     `refusing to create VDO volume ${p.name} on ${p.device} on ${host}: it holds ${what}; creating the volume would destroy it. ` +
-      'Set force: true to overwrite',
+      `Set ${forceSetting('force', p)} to overwrite`,
   );
 }
 

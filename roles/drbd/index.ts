@@ -65,7 +65,7 @@ export const drbd = role({
         }),
         task({
           name: 'DRBD metadata (refuses a disk that holds data unless drbd_force_create_md)',
-          action: (h) => drbdMd({ resource: h.vars.drbd_resource, force: h.vars.drbd_force_create_md }),
+          action: (h) => drbdMd({ resource: h.vars.drbd_resource, force: h.vars.drbd_force_create_md, forceVariable: 'drbd_force_create_md' }),
         }),
         task({ name: 'Bring the resource up', action: (h) => drbdUp({ resource: h.vars.drbd_resource }) }),
         task({
@@ -77,7 +77,13 @@ export const drbd = role({
           name: 'Filesystem on the DRBD device (refuses an existing one unless data_force_mkfs)',
           when: (h) => isPreferred(h) && !h.vars.vdo_enabled,
           action: (h) =>
-            filesystem({ device: h.vars.drbd_device, fstype: h.vars.data_fstype, options: h.vars.data_fstype === 'xfs' ? ['-K'] : [], force: h.vars.data_force_mkfs }),
+            filesystem({
+              device: h.vars.drbd_device,
+              fstype: h.vars.data_fstype,
+              options: h.vars.data_fstype === 'xfs' ? ['-K'] : [],
+              force: h.vars.data_force_mkfs,
+              forceVariable: 'data_force_mkfs',
+            }),
           register: 'drbd_mkfs',
         }),
         task({

@@ -116,7 +116,7 @@ export const mariadbMasterMaster = role({
           name: "Load the dump over the peer's database (guarded)",
           when: (h) => !isPreferred(h),
           action: (h) =>
-            mysqlLoad({ database: h.vars.mariadb_database, src: h.vars.mariadb_dump_path, force: h.vars.mariadb_replace_peer_database, login: login(h) }),
+            mysqlLoad({ database: h.vars.mariadb_database, src: h.vars.mariadb_dump_path, force: h.vars.mariadb_replace_peer_database, forceVariable: 'mariadb_replace_peer_database', login: login(h) }),
         }),
         task({
           name: 'Peer replicates from the preferred node, from the dump coordinates',

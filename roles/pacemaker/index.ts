@@ -46,7 +46,12 @@ export const pacemaker = role({
           // Debian ships a default cluster ("debian", node1) that makes `pcs host auth` save nothing.
           name: 'Remove a foreign cluster configuration (guarded)',
           action: (h) =>
-            pcsForeignCluster({ name: h.vars.cluster_name, nodes: h.playHosts, destroyForeign: h.vars.pacemaker_destroy_foreign_cluster }),
+            pcsForeignCluster({
+              name: h.vars.cluster_name,
+              nodes: h.playHosts,
+              destroyForeign: h.vars.pacemaker_destroy_foreign_cluster,
+              forceVariable: 'pacemaker_destroy_foreign_cluster',
+            }),
         }),
         task({
           name: 'Authenticate the nodes to pcsd as hacluster',
@@ -62,6 +67,7 @@ export const pacemaker = role({
               name: h.vars.cluster_name,
               nodes: h.playHosts.map((n) => ({ host: n, name: n, addr: nodeAddress(h, n) })),
               destroyForeign: h.vars.pacemaker_destroy_foreign_cluster,
+              forceVariable: 'pacemaker_destroy_foreign_cluster',
               start: true,
               enable: true,
               waitSeconds: 120,

@@ -39,13 +39,28 @@ export const vdoRole = role({
           name: 'VDO volume on the DRBD device (refuses a device with data unless vdo_force)',
           when: (h) => isPreferred(h),
           action: (h) =>
-            vdo({ name: h.vars.vdo_name, device: h.vars.drbd_device, logicalSize: h.vars.vdo_logical_size, compression: true, deduplication: true, force: h.vars.vdo_force }),
+            vdo({
+              name: h.vars.vdo_name,
+              device: h.vars.drbd_device,
+              logicalSize: h.vars.vdo_logical_size,
+              compression: true,
+              deduplication: true,
+              force: h.vars.vdo_force,
+              forceVariable: 'vdo_force',
+            }),
           register: 'vdo_volume',
         }),
         task<FilesystemResult>({
           name: 'Filesystem on the VDO volume (refuses an existing one unless data_force_mkfs)',
           when: (h) => isPreferred(h),
-          action: (h) => filesystem({ device: volume(h), fstype: h.vars.data_fstype, options: h.vars.data_fstype === 'xfs' ? ['-K'] : [], force: h.vars.data_force_mkfs }),
+          action: (h) =>
+            filesystem({
+              device: volume(h),
+              fstype: h.vars.data_fstype,
+              options: h.vars.data_fstype === 'xfs' ? ['-K'] : [],
+              force: h.vars.data_force_mkfs,
+              forceVariable: 'data_force_mkfs',
+            }),
           register: 'vdo_mkfs',
         }),
         task({

@@ -178,6 +178,11 @@ describe('drbd_md', () => {
       'refusing to create DRBD metadata on /dev/sdb (resource replicate) on vprotect1: it holds a ext4 filesystem signature; ' +
         'create-md would destroy it. Wipe the disk yourself or set force: true',
     );
+    // A role names the variable its user sets, not the module parameter.
+    expect(await failure(drbdMd({ resource: 'replicate', forceVariable: 'drbd_force_create_md' }).run(moduleContext(h)))).to.equal(
+      'refusing to create DRBD metadata on /dev/sdb (resource replicate) on vprotect1: it holds a ext4 filesystem signature; ' +
+        'create-md would destroy it. Wipe the disk yourself or set drbd_force_create_md: true',
+    );
     expect(changing(h)).to.deep.equal([]);
     await drbdMd({ resource: 'replicate', force: true }).run(moduleContext(h));
     expect(changing(h)).to.deep.equal(['drbdadm create-md --force replicate']);

@@ -301,6 +301,8 @@ describe('mysql_load', () => {
       'refusing to load /tmp/vprotect.sql into database vprotect on vprotect2: it already has 42 table(s) whose rows the dump ' +
         'would replace; set force: true to load it anyway',
     );
+    const named = await failure(mysqlLoad({ database: 'vprotect', src, forceVariable: 'mariadb_replace_peer_database' }).run(moduleContext(h.host)));
+    expect(named).to.match(/would replace; set mariadb_replace_peer_database: true to load it anyway$/);
     expect(h.host.commands.some((c) => c.includes('<'))).to.equal(false);
   });
 

@@ -122,6 +122,8 @@ describe('pcs_foreign_cluster', () => {
       'vprotect1 already belongs to corosync cluster "debian" with nodes node1, not the wanted cluster "mycluster"; ' +
         'destroying it wipes that cluster\'s configuration on vprotect1: set destroyForeign: true to allow it',
     );
+    const named = await failure(pcsForeignCluster({ ...p, forceVariable: 'pacemaker_destroy_foreign_cluster' }).run(moduleContext(h)));
+    expect(named).to.match(/on vprotect1: set pacemaker_destroy_foreign_cluster: true to allow it$/);
     expect(changing(h)).to.deep.equal([]);
   });
 
@@ -225,6 +227,8 @@ describe('pcs_cluster', () => {
       'vprotect2 already belongs to corosync cluster "debian" with nodes node1, not the wanted cluster "mycluster"; ' +
         'destroying it wipes that cluster\'s configuration on vprotect2: set destroyForeign: true to allow it',
     );
+    const named = await failure(pcsCluster({ ...params, forceVariable: 'pacemaker_destroy_foreign_cluster' }).run(refused.ctx()));
+    expect(named).to.match(/on vprotect2: set pacemaker_destroy_foreign_cluster: true to allow it$/);
     expect([...changing(refused.h1), ...changing(refused.h2)]).to.deep.equal([]);
 
     const allowed = cluster({ conf: [undefined, DEBIAN], setupWrites: OURS_011 });
