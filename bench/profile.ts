@@ -1,11 +1,12 @@
 // Where an engine run's time goes, measured inside one process: start-up (node + ts-node + imports),
 // inventory and run, SSH handshakes and round trips (SshConnection.stats) per host, task durations.
 // Prints one JSON object (bench/run.ts reads it).
-//   npx ts-node -T bench/profile.ts [--nodelay] PLAYBOOK.ts -i INV [other playbook flags]
+//   npx ts-node -T bench/profile.ts [--nodelay] [--sticky-exit] PLAYBOOK.ts -i INV [other playbook flags]
 import * as path from 'node:path';
 import type { Playbook } from '../engine/dsl';
 import type { Connection } from '../engine/types';
 import type { RunEvent } from '../engine/runner/events';
+import { installStickyExit } from './exit-race';
 import { forceNoDelay } from './nodelay';
 
 export interface RunProfile {
@@ -24,6 +25,8 @@ export interface RunProfile {
   readonly firstTaskMs: number;
   /** Median duration of a task on a host, first task excluded. */
   readonly taskMs: number;
+  /** CPU time of this (controller) process for the whole run, start-up included: user + system. */
+  readonly cpuMs: number;
   /** What failed or was unreachable (host: message), when anything did. */
   readonly problems: readonly string[];
 }
@@ -80,19 +83,25 @@ export async function profileRun(playbookFile: string, argv: readonly string[]):
     hosts,
     firstTaskMs: median(first),
     taskMs: median(rest),
+    cpuMs: (() => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    })(),
     problems: results.filter((r) => r.status === 'failed' || r.status === 'unreachable').map((r) => `${r.host}: ${r.task.name}: ${r.msg ?? r.status}`),
   };
 }
 
 if (require.main === module) {
   const args = process.argv.slice(2);
-  if (args[0] === '--nodelay') {
+  for (;;) {
+    if (args[0] === '--nodelay') forceNoDelay();
+    else if (args[0] === '--sticky-exit') installStickyExit();
+    else break;
     args.shift();
-    forceNoDelay();
   }
   const [file, ...argv] = args;
   if (!file) {
-    process.stderr.write('usage: ts-node -T bench/profile.ts [--nodelay] PLAYBOOK.ts -i INV [flags]\n');
+    process.stderr.write('usage: ts-node -T bench/profile.ts [--nodelay] [--sticky-exit] PLAYBOOK.ts -i INV [flags]\n');
     process.exit(1);
   }
   profileRun(file, argv).then(

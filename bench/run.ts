@@ -11,7 +11,7 @@ import { firstHosts, fullHosts, lightHostsUp, releaseLab, type BenchHosts } from
 import { load1, machine } from './machine';
 import { unregisterLabUser } from '../lab/users';
 import type { RunProfile } from './profile';
-import { profileSection, scaleSection, siteSection, startupSection, workloadASection, type ProfileFigures } from './report';
+import { profileSection, scaleProfileLines, scaleSection, siteSection, startupSection, workloadASection, type ProfileFigures } from './report';
 import { rerunSpeedup, sideBySide, type SideBySide } from './side-by-side';
 import { siteRerun } from './site-rerun';
 import { measureStartup } from './startup';
@@ -99,6 +99,25 @@ async function plainEngineAtScale(lab: BenchHosts): Promise<string> {
   return outcomes.map((x, i) => `run ${i + 1}: ${x}`).join('; ');
 }
 
+export interface ScaleProfile {
+  readonly forks: number;
+  readonly profile: RunProfile;
+  /** Busy CPU of the whole machine during the profiled run (engine, lab hosts' sshd and shells). */
+  readonly machineCpuMs: number;
+}
+
+/** One in-process profile of the no-op rerun at scale: where the CPU goes (engine process vs the rest). */
+async function profileScale(lab: BenchHosts, forks: number): Promise<ScaleProfile> {
+  progress(`(b) profiling the ${lab.hosts.length}-host no-op rerun, forks ${forks}`);
+  const converge = await timed(engineWorkload(lab.inventory, forks, { preloads: [PRELOAD.stickyExit] }));
+  if (converge.code !== 0) throw new Error(`converging the light hosts before profiling failed:\n${tailOf(converge)}`);
+  const argv = ['npx', 'ts-node', '-T', 'bench/profile.ts', '--sticky-exit', 'bench/workload.ts', '-i', lab.inventory, '-f', String(forks)];
+  const r = await timed({ label: argv.join(' '), argv });
+  if (r.code !== 0) throw new Error(`profiling at scale failed:\n${tailOf(r)}`);
+  await mustOnEveryHost(lab.inventory, `rm -rf ${BENCH_DIR}`);
+  return { forks, profile: JSON.parse(r.stdout.trim().split('\n').pop()!) as RunProfile, machineCpuMs: r.machineCpuMs };
+}
+
 async function main(o: Options): Promise<void> {
   installStickyExit(); // the benchmark's own resets and checks go over the engine transport too
   const selected = new Set<Workload>(o.quick ? ['a'] : ((o.only ?? WORKLOADS) as Workload[]));
@@ -132,7 +151,8 @@ async function main(o: Options): Promise<void> {
       const runs: SideBySide[] = [];
       const baseRun = await sideBySide('(b) 2 light hosts', base, { ...opts, forks: 10 });
       for (const forks of [10, 50]) runs.push(await sideBySide(`(b) ${o.light} light hosts, forks ${forks}`, light, { ...opts, forks }));
-      report.push(...scaleSection(baseRun, runs, plain), '');
+      const profiles = [await profileScale(light, 10), await profileScale(light, 50)];
+      report.push(...scaleSection(baseRun, runs, plain), ...scaleProfileLines(profiles), '');
     }
     if (selected.has('d')) {
       progress('(d) start-up');
