@@ -81,14 +81,16 @@ export const mysqlUser = defineModule<MysqlUserParams, MysqlUserResult>({
       if (account) add(`DROP USER ${who}`);
     } else {
       const pw = p.password;
+      // The server gets the password's hash, never the password: MariaDB writes CREATE/ALTER USER into its
+      // binary log (and the peer's relay log) as sent, so a clear password would sit in those files.
       if (!account) {
         add(
-          `CREATE USER ${who}${pw !== undefined ? ` IDENTIFIED BY ${sqlString(pw)}` : ''}`,
+          `CREATE USER ${who}${pw !== undefined ? ` IDENTIFIED BY PASSWORD ${sqlString(nativePasswordHash(pw))}` : ''}`,
           `CREATE USER ${who}${pw !== undefined ? " IDENTIFIED BY '********'" : ''}`,
         );
       } else if (pw !== undefined && (p.updatePassword ?? 'always') === 'always') {
         const same = ['mysql_native_password', ''].includes(account.plugin) && account.hash === nativePasswordHash(pw);
-        if (!same) add(`ALTER USER ${who} IDENTIFIED BY ${sqlString(pw)}`, `ALTER USER ${who} IDENTIFIED BY '********'`);
+        if (!same) add(`ALTER USER ${who} IDENTIFIED BY PASSWORD ${sqlString(nativePasswordHash(pw))}`, `ALTER USER ${who} IDENTIFIED BY '********'`);
       }
       if (p.privileges) {
         haveGrants = account ? await readGrants(ctx, p, host) : new Map();

@@ -8,6 +8,7 @@ import type { FakeConnection, FakeOp } from '../../../engine/connection/fake';
 import type { RunEvent } from '../../../engine/runner/events';
 import { removeTempDirs, runMain, SITE_GROUP_VARS, SITE_HOSTS_YML, SITE_SECRETS, tempDir, type CliRun } from '../../support/cli-harness';
 import { siteCluster } from '../../support/site-host';
+import { nativePasswordHash } from '../../../modules/mysql/user';
 
 const ROOT_PASSWORD = 'Root-s3cret-5e6f7';
 const SECRETS = [...Object.values(SITE_SECRETS), ROOT_PASSWORD];
@@ -109,11 +110,14 @@ describe('safety: secrets go on stdin or in 0600 files, never in argv, env or ou
     expect(auth.map(stdinOf)).to.deep.equal([`${pw}\n`]);
   });
 
-  it('mariadb_replicator_password: inside SQL on the mysql client stdin (CREATE USER, CHANGE MASTER) on each node', () => {
+  it('mariadb_replicator_password: CHANGE MASTER on the mysql client stdin; CREATE USER sends only its hash (binlogged)', () => {
     const pw = SITE_SECRETS.mariadb_replicator_password;
     for (const h of ['vprotect1', 'vprotect2']) {
       expect(statusOf(evs, 'Replication user', h)).to.equal('changed');
-      expect(secretExecs(json, h, /^mysql\b/, pw).map(stdinOf).join('\n')).to.contain(`IDENTIFIED BY '${pw}'`);
+      const sql = execs(json.hosts.get(h)!).filter((o) => /^mysql\b/.test(o.cmd)).map(stdinOf);
+      const create = sql.filter((s) => s.includes('CREATE USER'));
+      expect(create.join('\n')).to.contain(`CREATE USER 'replicator'@'%' IDENTIFIED BY PASSWORD '${nativePasswordHash(pw)}'`);
+      expect(create.join('\n')).not.to.contain(pw);
       expect(secretExecs(json, h, /^mysql\b/, pw).map(stdinOf).join('\n')).to.contain(`MASTER_PASSWORD = '${pw}'`);
     }
     expect(statusOf(evs, 'Peer replicates from the preferred node, from the dump coordinates', 'vprotect2')).to.equal('changed');

@@ -81,8 +81,10 @@ describe('mysql_user', () => {
     const ctx = moduleContext(h.host);
     const r = await mysqlUser(params).run(ctx);
     expect(r.statements).to.deep.equal(["CREATE USER 'replicator'@'%' IDENTIFIED BY '********'", "GRANT REPLICATION SLAVE ON *.* TO 'replicator'@'%'"]);
-    expect(changingSql(h.sql)).to.deep.equal(["CREATE USER 'replicator'@'%' IDENTIFIED BY 'R3pLic4ti0N';\nGRANT REPLICATION SLAVE ON *.* TO 'replicator'@'%';"]);
+    // Only the hash reaches the server (MariaDB binlogs CREATE USER as sent).
+    expect(changingSql(h.sql)).to.deep.equal([`CREATE USER 'replicator'@'%' IDENTIFIED BY PASSWORD '${REPL_HASH}';\nGRANT REPLICATION SLAVE ON *.* TO 'replicator'@'%';`]);
     expect(h.host.commands.join('\n')).not.to.contain('R3pLic4ti0N');
+    expect(h.sql.join('\n')).not.to.contain('R3pLic4ti0N');
     expect(ctx.secrets).to.include('R3pLic4ti0N');
   });
 
@@ -96,7 +98,7 @@ describe('mysql_user', () => {
   it('changes only the password when only it differs; grants only when they differ (revoking first)', async () => {
     const h = mysqlHost('db1', [[/FROM mysql\.user/, replicatorRow], [/^SHOW GRANTS/, replicatorGrants]]);
     await mysqlUser({ ...params, password: 'new' }).run(moduleContext(h.host));
-    expect(changingSql(h.sql)).to.deep.equal(["ALTER USER 'replicator'@'%' IDENTIFIED BY 'new';"]);
+    expect(changingSql(h.sql)).to.deep.equal([`ALTER USER 'replicator'@'%' IDENTIFIED BY PASSWORD '${nativePasswordHash('new')}';`]);
     const g = mysqlHost('db1', [[/FROM mysql\.user/, replicatorRow], [/^SHOW GRANTS/, replicatorGrants]]);
     const r = await mysqlUser({ ...params, privileges: { '*.*': ['ALL'] } }).run(moduleContext(g.host, { diff: true }));
     expect(r.statements).to.deep.equal([
