@@ -24,6 +24,21 @@ export function drbdPackages(h: H): string[] {
   return os.major <= 7 ? ['kmod-drbd84', 'drbd84-utils'] : ['kmod-drbd9x', 'drbd9x-utils'];
 }
 
+/** The template the resource file is rendered from (templates/drbd-resource.hbs). */
+export const RESOURCE_TEMPLATE = 'drbd-resource';
+
+/** The resource file's template variables. DRBD knows nodes by `uname -n`: the facts, never the inventory name. */
+export function resourceFileVars(h: H): Record<string, unknown> {
+  return {
+    resource: h.vars.drbd_resource,
+    drbd9: drbdMajor(h.registered<CommandResult>('drbd_version')?.stdout ?? '') === 9,
+    device: h.vars.drbd_device,
+    disk: h.vars.drbd_disk,
+    port: h.vars.drbd_port,
+    nodes: h.playHosts.map((n) => ({ hostname: h.hostvars(n).facts.hostname, address: nodeAddress(h, n) })),
+  };
+}
+
 /** Mount a fresh filesystem once to give it to the vProtect user, as the how-to's `chown -R` does. */
 export const ownFreshFilesystem = (device: string, mountPoint: string, owner: string): string =>
   sh`mount ${device} ${mountPoint}` + ' && ' + sh`chown ${`${owner}:${owner}`} ${mountPoint}` + '; ' + sh`umount ${mountPoint}`;
@@ -48,20 +63,7 @@ export const drbd = role({
         }),
         task({
           name: 'DRBD resource file (validated by drbdadm before it is installed)',
-          action: (h) =>
-            drbdResource({
-              name: h.vars.drbd_resource,
-              template: 'drbd-resource',
-              vars: {
-                resource: h.vars.drbd_resource,
-                drbd9: drbdMajor(h.registered<CommandResult>('drbd_version')?.stdout ?? '') === 9,
-                device: h.vars.drbd_device,
-                disk: h.vars.drbd_disk,
-                port: h.vars.drbd_port,
-                // DRBD knows nodes by `uname -n`: the facts, not the inventory name.
-                nodes: h.playHosts.map((n) => ({ hostname: h.hostvars(n).facts.hostname, address: nodeAddress(h, n) })),
-              },
-            }),
+          action: (h) => drbdResource({ name: h.vars.drbd_resource, template: RESOURCE_TEMPLATE, vars: resourceFileVars(h) }),
         }),
         task({
           name: 'DRBD metadata (refuses a disk that holds data unless drbd_force_create_md)',

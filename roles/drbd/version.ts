@@ -12,8 +12,9 @@ export function drbdMajor(probeOutput: string): 8 | 9 {
       .filter((p) => p.length === 2)
       .map(([k, v]) => [k!.trim(), v!.trim()] as const),
   );
+  // drbdadm prints code 0x000000 when it finds no module at all: that says nothing about the dialect.
   const kernelCode = kv.get('DRBD_KERNEL_VERSION_CODE');
-  if (kernelCode) return Number.parseInt(kernelCode, 16) >> 16 >= 9 ? 9 : 8;
+  if (kernelCode && Number.parseInt(kernelCode, 16) > 0) return Number.parseInt(kernelCode, 16) >> 16 >= 9 ? 9 : 8;
   const modinfo = kv.get('MODINFO_VERSION');
   if (modinfo) return Number.parseInt(modinfo, 10) >= 9 ? 9 : 8;
   const utils = kv.get('DRBDADM_VERSION');
