@@ -39,9 +39,17 @@ export function resourceFileVars(h: H): Record<string, unknown> {
   };
 }
 
-/** Mount a fresh filesystem once to give it to the vProtect user, as the how-to's `chown -R` does. */
+/**
+ * Mount a fresh filesystem once to give it to the vProtect user, as the how-to's `chown -R` does. It is
+ * unmounted whatever chown did, and a failed chown still fails the task.
+ */
 export const ownFreshFilesystem = (device: string, mountPoint: string, owner: string): string =>
-  sh`mount ${device} ${mountPoint}` + ' && ' + sh`chown ${`${owner}:${owner}`} ${mountPoint}` + '; ' + sh`umount ${mountPoint}`;
+  sh`mount ${device} ${mountPoint}` +
+  ' && { ' +
+  sh`chown ${`${owner}:${owner}`} ${mountPoint}` +
+  '; owned=$?; ' +
+  sh`umount ${mountPoint}` +
+  ' && [ "$owned" -eq 0 ]; }';
 
 export const drbd = role({
   name: 'drbd',

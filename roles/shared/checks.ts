@@ -16,14 +16,22 @@ export function preferredNodeCheck<V extends { preferred_node?: string }>(roleNa
   });
 }
 
-/** DRBD and corosync know nodes by `uname -n`: the inventory name must agree, or the configs name the wrong host. */
+/**
+ * DRBD and corosync know nodes by `uname -n`: every inventory name of the play must agree, or the configs name
+ * the wrong host. Each host checks the whole play (facts are gathered by now: an earlier task ran on all), so
+ * one misnamed node stops its peers too, before either writes a configuration naming it.
+ */
 export function unameMatchesInventory<V>(roleName: string): TaskNode<V> {
   return task<V>({
     name: 'inventory name matches uname -n',
-    action: (h: HostView<V>) =>
-      assertThat({
-        that: h.facts.hostname === h.name,
-        msg: `role ${roleName}: host ${h.name} calls itself '${h.facts.hostname}' (uname -n); rename the inventory host or the machine so they agree`,
-      }),
+    action: (h: HostView<V>) => {
+      const wrong = h.playHosts.map((n) => ({ n, uname: h.hostvars(n).facts.hostname })).filter((x) => x.uname !== x.n);
+      return assertThat({
+        that: wrong.length === 0,
+        msg: wrong
+          .map((x) => `role ${roleName}: host ${x.n} calls itself ${quoted(x.uname)} (uname -n); rename the inventory host or the machine so they agree`)
+          .join('; '),
+      });
+    },
   });
 }

@@ -1,0 +1,124 @@
+// The drbd role through the engine on two scripted RHEL 8 hosts (spec/support/storage-hosts.ts: state kept
+// as the real tools would, outputs recorded from them): the command sequence of a fresh pair, idempotence,
+// --check, and the guards (a disk with data, a host whose uname -n is not its inventory name).
+import { expect } from 'chai';
+import type { Vars } from '../../../engine/dsl';
+import { play, playbook } from '../../../engine/dsl';
+import { drbd } from '../../../roles/drbd';
+import { runFake, type FakeRun } from '../../support/fake-run';
+import { BLKID, changes, storagePair, type StorageHostSpec, type StoragePair } from '../../support/storage-hosts';
+
+const site = playbook('drbd', [play({ name: 'replicated storage', hosts: 'cluster', become: true, roles: [drbd] })]);
+const VARS: Vars = { preferred_node: 'vprotect1', drbd_enabled: true, drbd_disk: '/dev/sdb', vdo_enabled: false };
+const RHEL8: StorageHostSpec = { rhel: 8 };
+
+const fresh = (over: Partial<Record<'vprotect1' | 'vprotect2', StorageHostSpec>> = {}, vars: Vars = {}): StoragePair =>
+  storagePair({ vprotect1: RHEL8, vprotect2: RHEL8, ...over }, { ...VARS, ...vars });
+
+/** Changes on each host from op number `since` on (to look at one run of several). */
+const changed = (pair: StoragePair, since: Readonly<Record<string, number>> = {}): Record<string, string[]> =>
+  Object.fromEntries(['vprotect1', 'vprotect2'].map((n) => [n, changes(pair.hosts.get(n)!, since[n] ?? 0)]));
+const opCount = (pair: StoragePair) => Object.fromEntries([...pair.hosts].map(([n, c]) => [n, c.ops.length]));
+const failures = (r: FakeRun) => r.events.flatMap((e) => (e.type === 'result' && e.status === 'failed' ? [`${e.host}: ${e.task.name}: ${e.msg}`] : []));
+
+const BOTH = ['dnf -y install -- kmod-drbd9x drbd9x-utils', 'mkdir -p -- /vprotect_data && chmod 0755 -- /vprotect_data', 'put /etc/drbd.d/replicate.res', 'drbdadm create-md replicate', 'drbdadm up replicate'];
+
+describe('drbd role on a fresh RHEL 8 pair (scripted hosts)', () => {
+  let pair: StoragePair;
+  let first: FakeRun;
+
+  before(async () => {
+    pair = fresh();
+    first = await runFake(site, pair);
+  });
+
+  it('installs, writes the resource file, creates metadata and brings it up on both; sync and mkfs on the preferred node only', () => {
+    expect(failures(first)).to.deep.equal([]);
+    expect(first.exitCode).to.equal(0);
+    expect(changed(pair)).to.deep.equal({
+      vprotect1: [
+        ...BOTH,
+        'drbdadm primary --force replicate',
+        'mkfs.xfs -K /dev/drbd0',
+        'mount /dev/drbd0 /vprotect_data && { chown vprotect\\:vprotect /vprotect_data; owned=$?; umount /vprotect_data && [ "$owned" -eq 0 ]; }',
+      ],
+      vprotect2: BOTH,
+    });
+  });
+
+  it('creates metadata on both before either comes up, and forces the initial sync only once both are up', () => {
+    const order = pair.timeline.filter((l) => /drbdadm (create-md|up|primary)/.test(l));
+    expect(order.slice(0, 2).sort()).to.deep.equal(['vprotect1: drbdadm create-md replicate', 'vprotect2: drbdadm create-md replicate']);
+    expect(order.slice(2, 4).sort()).to.deep.equal(['vprotect1: drbdadm up replicate', 'vprotect2: drbdadm up replicate']);
+    expect(order.slice(4)).to.deep.equal(['vprotect1: drbdadm primary --force replicate']);
+    expect(pair.state.get('vprotect1')).to.include({ role: 'Primary', disk: 'UpToDate' });
+    expect(pair.state.get('vprotect2')).to.include({ role: 'Secondary', disk: 'Inconsistent' });
+  });
+
+  it('the same resource file on both, each node by its uname -n, /dev/drbd0 on /dev/sdb', () => {
+    const [a, b] = ['vprotect1', 'vprotect2'].map((n) => pair.hosts.get(n)!.files.get('/etc/drbd.d/replicate.res')!.content.toString('utf8'));
+    expect(a).to.equal(b);
+    expect(a).to.contain('  on vprotect1 {\n    node-id 0;\n    device /dev/drbd0;\n    disk /dev/sdb;\n    address 10.40.1.50:7788;');
+    expect(a).to.contain('  on vprotect2 {\n    node-id 1;\n    device /dev/drbd0;\n    disk /dev/sdb;\n    address 10.40.1.52:7788;');
+  });
+
+  it('a second run against the resulting state issues no changing command and reports changed=0', async () => {
+    const since = opCount(pair);
+    const again = await runFake(site, pair);
+    expect(failures(again)).to.deep.equal([]);
+    expect(changed(pair, since)).to.deep.equal({ vprotect1: [], vprotect2: [] });
+    expect(again.stats['vprotect1']).to.include({ changed: 0, failed: 0 });
+    expect(again.stats['vprotect2']).to.include({ changed: 0, failed: 0 });
+  });
+
+  it('--check against the resulting state issues no changing command and reports changed=0', async () => {
+    const since = opCount(pair);
+    const check = await runFake(site, pair, { check: true });
+    expect(failures(check)).to.deep.equal([]);
+    expect(changed(pair, since)).to.deep.equal({ vprotect1: [], vprotect2: [] });
+    expect(check.stats['vprotect1']).to.include({ changed: 0, failed: 0 });
+  });
+});
+
+describe('drbd role --check on a fresh pair', () => {
+  it('issues no changing command on either host', async () => {
+    const pair = fresh();
+    const check = await runFake(site, pair, { check: true });
+    expect(changed(pair)).to.deep.equal({ vprotect1: [], vprotect2: [] });
+    expect(pair.state.get('vprotect1')).to.include({ md: false, up: false });
+    expect(check.results.filter((r) => r.startsWith('changed ')).length).to.be.greaterThan(0);
+  });
+});
+
+describe('drbd role guards', () => {
+  it('a backing disk holding a filesystem: create-md refuses, naming host, device and drbd_force_create_md; nothing is written to it', async () => {
+    const pair = fresh({ vprotect2: { rhel: 8, diskSignature: BLKID.ext4 } });
+    const r = await runFake(site, pair);
+    expect(r.exitCode).to.equal(2);
+    expect(failures(r)).to.include(
+      'vprotect2: DRBD metadata (refuses a disk that holds data unless drbd_force_create_md): ' +
+        'refusing to create DRBD metadata on /dev/sdb (resource replicate) on vprotect2: it holds a ext4 filesystem signature; ' +
+        'create-md would destroy it. Wipe the disk yourself or set drbd_force_create_md: true',
+    );
+    expect(changed(pair)['vprotect2']!.filter((c) => c.startsWith('drbdadm'))).to.deep.equal([]);
+    expect(pair.state.get('vprotect2')!.devices.get('/dev/sdb')).to.equal(BLKID.ext4);
+    // the preferred node never forces a sync toward a peer that is not there
+    expect(pair.timeline.filter((l) => l.includes('primary'))).to.deep.equal([]);
+  });
+
+  it('drbd_force_create_md: true writes the metadata over it (create-md --force)', async () => {
+    const pair = fresh({ vprotect2: { rhel: 8, diskSignature: BLKID.ext4 } }, { drbd_force_create_md: true });
+    const r = await runFake(site, pair);
+    expect(failures(r)).to.deep.equal([]);
+    expect(changed(pair)['vprotect2']).to.include('drbdadm create-md --force replicate');
+  });
+
+  it('a host whose uname -n is not its inventory name stops both nodes with the role\'s message before anything changes', async () => {
+    const pair = fresh({ vprotect2: { rhel: 8, uname: 'vprotect2.example.com' } });
+    const r = await runFake(site, pair);
+    expect(r.exitCode).to.equal(2);
+    const msg = "role drbd: host vprotect2 calls itself 'vprotect2.example.com' (uname -n); rename the inventory host or the machine so they agree";
+    expect(failures(r)).to.deep.equal([`vprotect1: inventory name matches uname -n: ${msg}`, `vprotect2: inventory name matches uname -n: ${msg}`]);
+    expect(changed(pair)).to.deep.equal({ vprotect1: [], vprotect2: [] });
+  });
+});
