@@ -6,8 +6,8 @@ const tail = (s: string, n = 600): string => (s.length > n ? '…' + s.slice(-n)
 
 /** Run and require exit 0; otherwise fail with the command's exit code and stderr tail. */
 export async function must(ctx: ModuleContext, cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {
+  // -v logs every command with its output (engine/runner/verbose-connection.ts).
   const r = await ctx.conn.exec(cmd, { become: ctx.become, timeoutMs: ctx.timeoutMs, ...opts });
-  ctx.log(`$ ${cmd}${r.code ? ` (exit ${r.code})` : ''}`);
   if (r.code !== 0) {
     const why = tail(r.stderr) || tail(r.stdout) || 'no output';
     // detail uses ModuleError's names (rc, not ExecResult's code): the runner spreads it into the result.
@@ -18,9 +18,7 @@ export async function must(ctx: ModuleContext, cmd: string, opts: ExecOptions = 
 
 /** Run a read-only probe; any exit code is an answer. */
 export async function probe(ctx: ModuleContext, cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {
-  const r = await ctx.conn.exec(cmd, { become: ctx.become, timeoutMs: ctx.timeoutMs, ...opts });
-  ctx.log(`$ ${cmd} (exit ${r.code})`);
-  return r;
+  return ctx.conn.exec(cmd, { become: ctx.become, timeoutMs: ctx.timeoutMs, ...opts });
 }
 
 function firstWords(cmd: string): string {

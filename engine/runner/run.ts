@@ -8,6 +8,7 @@ import type { HostStats, Reporter, TaskRef } from './events';
 import { HostState } from './host-state';
 import { mapLimit } from './pool';
 import { Redactor } from './redact';
+import { verboseConnection } from './verbose-connection';
 import {
   knownTags,
   plan,
@@ -371,9 +372,12 @@ class Run {
 
   private context(h: HostState, exec: HostState, facts: Facts, noLog: boolean | undefined, become: boolean, timeoutMs: number): ModuleContext {
     const verbose = (this.opts.verbosity ?? 0) >= 1 && !noLog;
+    const log = (line: string): void => {
+      if (verbose) void this.emit({ type: 'log', host: h.name, line });
+    };
     return {
       host: exec.name,
-      conn: exec.connection(),
+      conn: verbose ? verboseConnection(exec.connection(), log) : exec.connection(),
       facts,
       check: !!this.opts.check,
       diff: !!this.opts.diff,
@@ -381,9 +385,7 @@ class Run {
       hostCache: exec.hostCache,
       ...(timeoutMs ? { timeoutMs } : {}),
       connectionTo: (name) => this.state(this.opts.inventory.host(name)).connection(),
-      log: (line) => {
-        if (verbose) void this.emit({ type: 'log', host: h.name, line });
-      },
+      log,
       secret: (v) => this.redactor.add(v),
     };
   }
