@@ -18,12 +18,15 @@ export const PRELOAD = {
 export interface EngineRun {
   /** Plain `npx ts-node` (type-checked) instead of `-T`. */
   readonly typeCheck?: boolean;
+  /** `ts-node --swc` (what-if: needs @swc/core). */
+  readonly swc?: boolean;
   readonly preloads?: readonly string[];
 }
 
 /** The engine running workload (a): `-T` skips type-checking (the documented fast rerun). */
 export function engineWorkload(inventory: string, forks: number, o: EngineRun = {}): Cmd {
-  const ts = ['npx', 'ts-node', ...(o.typeCheck ? [] : ['-T']), ...(o.preloads ?? []).flatMap((p) => ['-r', p])];
+  const mode = o.swc ? ['--swc'] : o.typeCheck ? [] : ['-T'];
+  const ts = ['npx', 'ts-node', ...mode, ...(o.preloads ?? []).flatMap((p) => ['-r', p])];
   return {
     label: `${ts.join(' ')} bench/workload.ts -i INV -f ${forks}`,
     argv: [...ts, 'bench/workload.ts', '-i', inventory, '-f', String(forks)],

@@ -27,6 +27,10 @@ export interface RunProfile {
   readonly taskMs: number;
   /** CPU time of this (controller) process for the whole run, start-up included: user + system. */
   readonly cpuMs: number;
+  /** Lockstep time by role (each task counted at its slowest host), ms; '(play)' for tasks outside roles. */
+  readonly byRole: Record<string, number>;
+  /** The slowest task results (host: task, ms), five at most. */
+  readonly slowest: readonly string[];
   /** What failed or was unreachable (host: message), when anything did. */
   readonly problems: readonly string[];
 }
@@ -39,6 +43,20 @@ const hasStats = (c: Connection): c is Connection & WithStats => 'stats' in c;
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+type ResultEvent = Extract<RunEvent, { type: 'result' }>;
+
+function lockstepByRole(results: readonly ResultEvent[]): Record<string, number> {
+  const slowest = new Map<string, { role: string; ms: number }>();
+  for (const r of results) {
+    const key = `${r.task.role ?? ''}\u0000${r.task.name}`;
+    const cur = slowest.get(key);
+    if (!cur || r.durationMs > cur.ms) slowest.set(key, { role: r.task.role ?? '(play)', ms: r.durationMs });
+  }
+  const out: Record<string, number> = {};
+  for (const { role, ms } of slowest.values()) out[role] = (out[role] ?? 0) + ms;
+  return out;
 }
 
 export async function profileRun(playbookFile: string, argv: readonly string[]): Promise<RunProfile> {
@@ -67,7 +85,7 @@ export async function profileRun(playbookFile: string, argv: readonly string[]):
   });
   const runMs = performance.now() - t1;
 
-  const results = events.filter((e): e is Extract<RunEvent, { type: 'result' }> => e.type === 'result');
+  const results = events.filter((e): e is ResultEvent => e.type === 'result');
   const taskNames = [...new Set(results.map((r) => r.task.name))];
   const first = results.filter((r) => r.task.name === taskNames[0]).map((r) => r.durationMs);
   const rest = results.filter((r) => r.task.name !== taskNames[0]).map((r) => r.durationMs);
@@ -87,6 +105,11 @@ export async function profileRun(playbookFile: string, argv: readonly string[]):
       const u = process.cpuUsage();
       return (u.user + u.system) / 1000;
     })(),
+    byRole: lockstepByRole(results),
+    slowest: [...results]
+      .sort((a, b) => b.durationMs - a.durationMs)
+      .slice(0, 5)
+      .map((r) => `${r.host}: ${r.task.role ? `${r.task.role} : ` : ''}${r.task.name} ${r.durationMs} ms`),
     problems: results.filter((r) => r.status === 'failed' || r.status === 'unreachable').map((r) => `${r.host}: ${r.task.name}: ${r.msg ?? r.status}`),
   };
 }

@@ -14,7 +14,7 @@ import type { RunProfile } from './profile';
 import { profileSection, scaleProfileLines, scaleSection, siteSection, startupSection, workloadASection, type ProfileFigures } from './report';
 import { rerunSpeedup, sideBySide, type SideBySide } from './side-by-side';
 import { siteRerun } from './site-rerun';
-import { measureStartup } from './startup';
+import { haveSwc, measureStartup } from './startup';
 import { median } from './stats';
 import { BENCH_DIR, TASK_COUNT } from './workload';
 import { engineWorkload, PRELOAD } from './commands';
@@ -133,7 +133,7 @@ async function main(o: Options): Promise<void> {
     if (selected.has('a') || selected.has('c')) {
       const lab = await fullHosts(2);
       if (selected.has('a')) {
-        const a = await sideBySide('(a) 2 hosts', lab, { rounds, forks: 10, typeChecked: true, noDelayWhatIf: true });
+        const a = await sideBySide('(a) 2 hosts', lab, { rounds, forks: 10, typeChecked: true, noDelayWhatIf: true, swcWhatIf: haveSwc() });
         speedup = rerunSpeedup(a);
         report.push(...workloadASection(a, speedup), '', ...profileSection(await profileA(lab), TASK_COUNT), '');
       }

@@ -14,6 +14,7 @@ export const SERIES = [
   'engine rerun',
   'engine rerun (type-checked)',
   'engine rerun (TCP_NODELAY what-if)',
+  'engine rerun (swc + TCP_NODELAY what-if)',
   'ansible first',
   'ansible rerun',
 ] as const;
@@ -56,6 +57,8 @@ export interface SideBySideOptions {
   readonly typeChecked: boolean;
   /** Also time a rerun with TCP_NODELAY forced (the proposed transport fix). */
   readonly noDelayWhatIf: boolean;
+  /** Also time a rerun with both what-ifs: `ts-node --swc` and TCP_NODELAY. */
+  readonly swcWhatIf?: boolean;
   /** Loaded into every engine run (workarounds, see commands.ts PRELOAD). */
   readonly enginePreloads?: readonly string[];
 }
@@ -73,6 +76,7 @@ export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOp
   const engine = engineWorkload(lab.inventory, o.forks, { preloads });
   const engineTyped = engineWorkload(lab.inventory, o.forks, { typeCheck: true, preloads });
   const engineNoDelay = engineWorkload(lab.inventory, o.forks, { preloads: [...preloads, PRELOAD.noDelay] });
+  const engineSwc = engineWorkload(lab.inventory, o.forks, { swc: true, preloads: [...preloads, PRELOAD.noDelay] });
   const ansible = ansibleWorkload(lab.inventory, o.forks);
   const series = new Map<SeriesName, number[]>(SERIES.map((n) => [n, []]));
   const cpu = new Map<SeriesName, number[]>(SERIES.map((n) => [n, []]));
@@ -91,6 +95,7 @@ export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOp
         await measured(samples, 'engine rerun', engine, names, 0);
         if (o.typeChecked) await measured(samples, 'engine rerun (type-checked)', engineTyped, names, 0);
         if (o.noDelayWhatIf) await measured(samples, 'engine rerun (TCP_NODELAY what-if)', engineNoDelay, names, 0);
+        if (o.swcWhatIf) await measured(samples, 'engine rerun (swc + TCP_NODELAY what-if)', engineSwc, names, 0);
       } else {
         await measured(samples, 'ansible first', ansible, names, TASK_COUNT);
         await measured(samples, 'ansible rerun', ansible, names, 0);
@@ -123,6 +128,7 @@ export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOp
     engine.label,
     ...(o.typeChecked ? [engineTyped.label] : []),
     ...(o.noDelayWhatIf ? [engineNoDelay.label] : []),
+    ...(o.swcWhatIf ? [engineSwc.label] : []),
     `ANSIBLE_CONFIG=bench/ansible/ansible.cfg ${ansible.label}`,
   ];
   return { title, hosts: names.length, forks: o.forks, series, cpu, rerunRatios, redone, commands };

@@ -5,18 +5,20 @@ import { REPO_ROOT } from '../lab/config';
 import { LAB_VAULT_PASSWORD_FILE } from '../lab/secrets';
 import { timed, tailOf, type Cmd } from './child';
 import type { BenchHosts } from './lab-hosts';
+import type { RunProfile } from './profile';
 import { recapProblem } from './recap';
 import { onEveryHost } from './remote';
+import { haveSwc } from './startup';
 
 export type SiteRerun =
-  | { readonly measured: true; readonly series: Map<string, number[]>; readonly commands: readonly string[] }
+  | { readonly measured: true; readonly series: Map<string, number[]>; readonly commands: readonly string[]; readonly profile?: RunProfile }
   | { readonly measured: false; readonly why: string };
 
 /** The services a deployed cluster runs on every node. */
 const DEPLOYED = 'systemctl is-active --quiet corosync pacemaker mariadb';
 
-export function siteCommand(typeCheck: boolean): Cmd {
-  const ts = typeCheck ? ['npx', 'ts-node'] : ['npx', 'ts-node', '-T'];
+export function siteCommand(mode: 'type-checked' | '-T' | '--swc'): Cmd {
+  const ts = ['npx', 'ts-node', ...(mode === 'type-checked' ? [] : [mode])];
   return {
     label: `${ts.join(' ')} playbooks/site.ts -i inventory/lab --vault-password-file ${LAB_VAULT_PASSWORD_FILE}`,
     argv: [...ts, 'playbooks/site.ts', '-i', `${REPO_ROOT}/inventory/lab`, '--vault-password-file', LAB_VAULT_PASSWORD_FILE],
@@ -33,7 +35,7 @@ export async function siteRerun(lab: BenchHosts, rounds: number): Promise<SiteRe
     };
   }
   const names = lab.hosts.map((h) => h.name);
-  const cmds = [siteCommand(true), siteCommand(false)];
+  const cmds = [siteCommand('type-checked'), siteCommand('-T'), ...(haveSwc() ? [siteCommand('--swc')] : [])];
   // One untimed run first: it must already be a no-op, or the cluster is not converged.
   const warm = await timed(cmds[1]!);
   const warmProblem = warm.code !== 0 ? `exit ${warm.code}` : recapProblem(warm.stdout, names, 0);
@@ -47,5 +49,17 @@ export async function siteRerun(lab: BenchHosts, rounds: number): Promise<SiteRe
       series.get(cmd.label)!.push(t.ms);
     }
   }
-  return { measured: true, series, commands: cmds.map((c) => c.label) };
+  return { measured: true, series, commands: cmds.map((c) => c.label), profile: await profileSite() };
+}
+
+/** One in-process profile of the rerun (bench/profile.ts): round trips, time by role, slowest tasks. */
+async function profileSite(): Promise<RunProfile | undefined> {
+  const argv = ['npx', 'ts-node', '-T', 'bench/profile.ts', 'playbooks/site.ts', ...siteCommand('-T').argv.slice(4)];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const r = await timed({ label: 'profile site.ts', argv });
+    if (r.code !== 0) continue;
+    const p = JSON.parse(r.stdout.trim().split('\n').pop()!) as RunProfile;
+    if (p.exitCode === 0 && p.changed === 0) return p;
+  }
+  return undefined;
 }

@@ -1,5 +1,6 @@
 // Workload (d): the engine's start-up, `--help` and `--list-tasks` of a playbook file, with ts-node's
 // type-checking off (-T) and on, each timed as a whole command.
+import { REPO_ROOT } from '../lab/config';
 import { timed, tailOf, type Cmd } from './child';
 import { median } from './stats';
 
@@ -26,11 +27,33 @@ interface StartupCmd extends Cmd {
   readonly reference: boolean;
 }
 
+/** Whether `ts-node --swc` can run here (@swc/core in the project, or on NODE_PATH for a what-if). */
+export function haveSwc(): boolean {
+  try {
+    require.resolve('@swc/core', { paths: [REPO_ROOT, ...(process.env.NODE_PATH ?? '').split(':').filter(Boolean)] });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function startupCommands(playbookFile: string): StartupCmd[] {
   const cmds: StartupCmd[] = [];
   for (const typeCheck of [false, true]) {
     const ts = typeCheck ? ['npx', 'ts-node'] : ['npx', 'ts-node', '-T'];
     const t = { typeCheck, reference: false };
+    cmds.push({ ...t, label: `${ts.join(' ')} ${playbookFile} --help`, argv: [...ts, playbookFile, '--help'] });
+    cmds.push({
+      ...t,
+      label: `${ts.join(' ')} ${playbookFile} -i inventory/prod --list-tasks`,
+      argv: [...ts, playbookFile, '-i', 'inventory/prod', '--list-tasks'],
+      env: LISTING_ENV,
+    });
+  }
+  // What-if: `ts-node --swc` (transpiles with SWC; needs @swc/core, which the project does not install).
+  if (haveSwc()) {
+    const t = { typeCheck: false, reference: false };
+    const ts = ['npx', 'ts-node', '--swc'];
     cmds.push({ ...t, label: `${ts.join(' ')} ${playbookFile} --help`, argv: [...ts, playbookFile, '--help'] });
     cmds.push({
       ...t,
