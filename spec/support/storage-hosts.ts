@@ -92,6 +92,8 @@ export function storagePair(specs: Readonly<Record<'vprotect1' | 'vprotect2', St
 }
 
 const words = (cmd: string): string[] => parse(cmd).filter((w): w is string => typeof w === 'string');
+/** Matches a command by its words, whatever quoting `sh` chose for them. */
+const is = (expected: string) => (cmd: string): boolean => words(cmd).join(' ') === expected;
 
 /** Every rule of one host. Later rules win, so the catch-alls come first. */
 function script(h: StorageHost): void {
@@ -187,7 +189,7 @@ function script(h: StorageHost): void {
   c.on('systemctl disable -- vdo', () => ((h.vdoUnit = 'disabled'), {}));
 
   // LVM-VDO (RHEL 9).
-  c.on(/^lvs --noheadings --separator '\|' -o lv_name,segtype,vdo_compression,vdo_deduplication vg_vdo_data$/, () =>
+  c.on(is('lvs --noheadings --separator | -o lv_name,segtype,vdo_compression,vdo_deduplication vg_vdo_data'), () =>
     needs('lvm2', 'lvs', () =>
       h.volumeGroup
         ? { stdout: h.vdoLv ? '  vdo_data|vdo||\n  vdo_data_pool|vdo-pool|enabled|enabled\n' : '' }
