@@ -138,6 +138,7 @@ export function siteSection(s: SiteRerun): string[] {
     lines.push(`| \`${label}\` | ${seconds(m)} | ${seconds(Math.min(...xs))}..${seconds(Math.max(...xs))} | ${xs.length} | **${verdict(m < TARGETS.siteRerunMs)}**${whatIf} |`);
   }
   lines.push('', '- every counted run: PLAY RECAP changed=0 on every host, nothing failed or unreachable');
+  if (s.redone.length) lines.push(`- runs repeated because they did not count (shared lab): ${s.redone.join('; ')}`);
   const p = s.profile;
   if (p) {
     const roles = Object.entries(p.byRole).filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]);

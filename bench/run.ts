@@ -172,7 +172,7 @@ async function main(o: Options): Promise<void> {
     '# Benchmark results: the engine vs ansible-playbook (issue 6)',
     '',
     `- date: ${started.toISOString()}`,
-    `- command: \`npm run bench --${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}\` (rounds ${rounds}${selected.has('b') ? `, scale rounds ${scaleRounds}` : ''})`,
+    `- command: \`${process.env.NODE_PATH ? `NODE_PATH=${process.env.NODE_PATH} ` : ''}npm run bench --${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}\` (rounds ${rounds}${selected.has('b') ? `, scale rounds ${scaleRounds}` : ''})`,
     `- machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB memory, kernel ${m.kernel}, ${m.os}, node ${m.node}, ${ansibleVersion}`,
     `- 1-minute load average: ${loadStart} at start, ${load1()} at end (other work on this machine shares its CPUs with the lab hosts)`,
     '- Ansible settings (bench/ansible/ansible.cfg): pipelining=True, ControlMaster/ControlPersist=60s (its defaults), ' +
