@@ -82,16 +82,22 @@ export const drbdResource = defineModule<DrbdResourceParams, DrbdResourceResult>
     // Validate the new file on the host with the host's own drbdadm, before it replaces anything.
     const tmp = `/tmp/.drbd-check-${randomBytes(6).toString('hex')}.res`;
     await ctx.conn.put(tmp, text, { mode: 0o600, become: ctx.become });
+    let unchecked = false;
     try {
       const r = await probe(ctx, sh`drbdadm -c ${tmp} dump ${p.name}`);
-      if (r.code !== 0) {
+      // Under --check on a new host the package that brings drbdadm is only "would install": the real run checks.
+      if (r.code === 127 && ctx.check) unchecked = true;
+      else if (r.code !== 0) {
         const why = r.stderr.split('\n').filter((l) => l.trim() && !/modinfo: not found/.test(l)).join('\n').trim();
         throw new ModuleError(`the new ${path} for ${ctx.host} does not pass \`drbdadm dump\` (exit ${r.code}): ${why.replaceAll(tmp, path)}`, r);
       }
     } finally {
       await ctx.conn.exec(sh`rm -f ${tmp}`, { become: ctx.become });
     }
-    if (ctx.check) return { changed: true, msg: `would ${current === undefined ? 'create' : 'update'} ${path}`, path, diffs };
+    if (ctx.check) {
+      const note = unchecked ? ' (drbdadm is not installed yet: checked on the real run)' : '';
+      return { changed: true, msg: `would ${current === undefined ? 'create' : 'update'} ${path}${note}`, path, diffs };
+    }
     await ctx.conn.put(path, text, { mode: 0o644, become: ctx.become });
     return { changed: true, msg: `${current === undefined ? 'created' : 'updated'} ${path}`, path, diffs };
   },

@@ -11,6 +11,7 @@ import { filesystem, type FilesystemResult } from '../../modules/storage';
 import { sh } from '../../engine/shell';
 import { isPreferred, nodeAddress } from '../shared/cluster';
 import { preferredNodeCheck, unameMatchesInventory } from '../shared/checks';
+import { pendingInCheckMode } from '../shared/check-mode';
 import { DRBD_VERSION_PROBE, drbdMajor } from './version';
 import { drbdVars, type DrbdVars } from './vars';
 
@@ -23,6 +24,9 @@ export function drbdPackages(h: H): string[] {
   if (os.family !== 'RedHat') return ['drbd-utils'];
   return os.major <= 7 ? ['kmod-drbd84', 'drbd84-utils'] : ['kmod-drbd9x', 'drbd9x-utils'];
 }
+
+/** Registered by this role: under --check, what builds on them waits while they would change. */
+export const DRBD_PREREQUISITES = ['drbd_install', 'drbd_resource_file'] as const;
 
 /** The template the resource file is rendered from (templates/drbd-resource.hbs). */
 export const RESOURCE_TEMPLATE = 'drbd-resource';
@@ -61,7 +65,7 @@ export const drbd = role({
       tasks: [
         preferredNodeCheck<DrbdVars>('drbd'),
         unameMatchesInventory<DrbdVars>('drbd'),
-        task({ name: 'Install DRBD', action: (h) => packageModule({ name: drbdPackages(h), state: 'present' }) }),
+        task({ name: 'Install DRBD', action: (h) => packageModule({ name: drbdPackages(h), state: 'present' }), register: 'drbd_install' }),
         task({ name: 'Mount point for the replicated data', action: (h) => file({ path: h.vars.data_mount, state: 'directory', mode: 0o755 }) }),
         task({
           name: 'Which DRBD dialect the host speaks',
@@ -72,34 +76,42 @@ export const drbd = role({
         task({
           name: 'DRBD resource file (validated by drbdadm before it is installed)',
           action: (h) => drbdResource({ name: h.vars.drbd_resource, template: RESOURCE_TEMPLATE, vars: resourceFileVars(h) }),
+          register: 'drbd_resource_file',
         }),
-        task({
-          name: 'DRBD metadata (refuses a disk that holds data unless drbd_force_create_md)',
-          action: (h) => drbdMd({ resource: h.vars.drbd_resource, force: h.vars.drbd_force_create_md, forceVariable: 'drbd_force_create_md' }),
-        }),
-        task({ name: 'Bring the resource up', action: (h) => drbdUp({ resource: h.vars.drbd_resource }) }),
-        task({
-          name: 'Initial sync from the preferred node',
-          when: (h) => isPreferred(h),
-          action: (h) => drbdPrimary({ resource: h.vars.drbd_resource, initialSync: true }),
-        }),
-        task<FilesystemResult>({
-          name: 'Filesystem on the DRBD device (refuses an existing one unless data_force_mkfs)',
-          when: (h) => isPreferred(h) && !h.vars.vdo_enabled,
-          action: (h) =>
-            filesystem({
-              device: h.vars.drbd_device,
-              fstype: h.vars.data_fstype,
-              options: h.vars.data_fstype === 'xfs' ? ['-K'] : [],
-              force: h.vars.data_force_mkfs,
-              forceVariable: 'data_force_mkfs',
+        block<DrbdVars>({
+          name: 'the resource on its disk',
+          // Under --check on a new host drbdadm and the resource file are not there yet to ask.
+          when: (h) => !pendingInCheckMode(h, ...DRBD_PREREQUISITES),
+          tasks: [
+            task({
+              name: 'DRBD metadata (refuses a disk that holds data unless drbd_force_create_md)',
+              action: (h) => drbdMd({ resource: h.vars.drbd_resource, force: h.vars.drbd_force_create_md, forceVariable: 'drbd_force_create_md' }),
             }),
-          register: 'drbd_mkfs',
-        }),
-        task({
-          name: 'Give the new filesystem to the vProtect user',
-          when: (h) => isPreferred(h) && !h.vars.vdo_enabled && !!h.registered('drbd_mkfs')?.changed,
-          action: (h) => shell({ cmd: ownFreshFilesystem(h.vars.drbd_device, h.vars.data_mount, h.vars.data_owner) }),
+            task({ name: 'Bring the resource up', action: (h) => drbdUp({ resource: h.vars.drbd_resource }) }),
+            task({
+              name: 'Initial sync from the preferred node',
+              when: (h) => isPreferred(h),
+              action: (h) => drbdPrimary({ resource: h.vars.drbd_resource, initialSync: true }),
+            }),
+            task<FilesystemResult>({
+              name: 'Filesystem on the DRBD device (refuses an existing one unless data_force_mkfs)',
+              when: (h) => isPreferred(h) && !h.vars.vdo_enabled,
+              action: (h) =>
+                filesystem({
+                  device: h.vars.drbd_device,
+                  fstype: h.vars.data_fstype,
+                  options: h.vars.data_fstype === 'xfs' ? ['-K'] : [],
+                  force: h.vars.data_force_mkfs,
+                  forceVariable: 'data_force_mkfs',
+                }),
+              register: 'drbd_mkfs',
+            }),
+            task({
+              name: 'Give the new filesystem to the vProtect user',
+              when: (h) => isPreferred(h) && !h.vars.vdo_enabled && !!h.registered('drbd_mkfs')?.changed,
+              action: (h) => shell({ cmd: ownFreshFilesystem(h.vars.drbd_device, h.vars.data_mount, h.vars.data_owner) }),
+            }),
+          ],
         }),
       ],
     }),

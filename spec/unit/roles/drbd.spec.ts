@@ -81,12 +81,20 @@ describe('drbd role on a fresh RHEL 8 pair (scripted hosts)', () => {
 });
 
 describe('drbd role --check on a fresh pair', () => {
-  it('issues no changing command on either host', async () => {
+  it('changes nothing, reports the packages, mount point and resource file it would make, and skips what builds on them', async () => {
     const pair = fresh();
     const check = await runFake(site, pair, { check: true });
+    expect(failures(check)).to.deep.equal([]);
     expect(changed(pair)).to.deep.equal({ vprotect1: [], vprotect2: [] });
     expect(pair.state.get('vprotect1')).to.include({ md: false, up: false });
-    expect(check.results.filter((r) => r.startsWith('changed ')).length).to.be.greaterThan(0);
+    const messages = check.events.flatMap((e) => (e.type === 'result' && e.host === 'vprotect1' && e.status === 'changed' ? [`${e.task.name}: ${e.msg}`] : []));
+    expect(messages).to.deep.equal([
+      'Install DRBD: would install kmod-drbd9x, drbd9x-utils',
+      'Mount point for the replicated data: would set /vprotect_data state: absent -> directory, mode:  -> 0755',
+      'DRBD resource file (validated by drbdadm before it is installed): would create /etc/drbd.d/replicate.res (drbdadm is not installed yet: checked on the real run)',
+    ]);
+    const skipped = check.results.filter((r) => r.startsWith('skipped vprotect1 ')).map((r) => r.slice('skipped vprotect1 '.length));
+    expect(skipped).to.include.members(['DRBD metadata (refuses a disk that holds data unless drbd_force_create_md)', 'Bring the resource up', 'Initial sync from the preferred node']);
   });
 });
 

@@ -113,6 +113,18 @@ describe('vdo role on RHEL 9 (LVM-VDO), after drbd on a fresh pair', () => {
   convergedChecks(() => pair);
 });
 
+describe('drbd and vdo roles --check on a fresh pair', () => {
+  for (const rhel of [8, 9] as const) {
+    it(`RHEL ${rhel}: no failure and no changing command; the volume steps wait for the real run`, async () => {
+      const pair = storagePair({ vprotect1: { rhel }, vprotect2: { rhel } }, VARS);
+      const check = await runFake(storage, pair, { check: true });
+      expect(failures(check)).to.deep.equal([]);
+      expect(changed(pair)).to.deep.equal({ vprotect1: [], vprotect2: [] });
+      expect(check.results).to.include('skipped vprotect1 VDO volume on the DRBD device (refuses a device with data unless vdo_force)');
+    });
+  }
+});
+
 describe('vdo role guard', () => {
   it('a DRBD device that already holds a filesystem (DRBD set up before without VDO): refused, naming host, device and vdo_force', async () => {
     const pair = storagePair({ vprotect1: { rhel: 8 }, vprotect2: { rhel: 8 } }, { ...VARS, vdo_enabled: false });

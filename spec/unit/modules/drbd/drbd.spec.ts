@@ -239,6 +239,17 @@ describe('drbd_resource', () => {
     expect(c.files.get('/etc/drbd.d/replicate.res')?.content.toString()).to.equal('old\n');
   });
 
+  it('--check on a host without drbdadm yet (its package only "would install") reports the file unvalidated; a real run fails', async () => {
+    const h = fakeHost('vprotect1');
+    h.on(/^drbdadm -c /, { code: 127, stderr: 'sh: 1: drbdadm: not found\n' });
+    h.on(/^rm -f \/tmp\/\.drbd-check-/, { code: 0 });
+    const r = await drbdResource({ name: 'replicate', content }).run(moduleContext(h, { check: true }));
+    expect(r).to.deep.include({ changed: true, msg: 'would create /etc/drbd.d/replicate.res (drbdadm is not installed yet: checked on the real run)' });
+    expect(h.files.has('/etc/drbd.d/replicate.res')).to.equal(false);
+    expect(await failure(drbdResource({ name: 'replicate', content }).run(moduleContext(h)))).to.match(/does not pass `drbdadm dump` \(exit 127\)/);
+    expect(h.files.has('/etc/drbd.d/replicate.res')).to.equal(false);
+  });
+
   it('catches unbalanced braces, which drbdadm lets through', () => {
     expect(braceProblem(content)).to.equal(undefined);
     expect(braceProblem(content.trimEnd().slice(0, -1))).to.equal("1 '{' never closed (a missing '}' at the end?)");
