@@ -445,15 +445,27 @@ function batch<T>(hosts: readonly T[], serial: number | `${number}%` | undefined
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** After a task's timeout, how long (beyond the timeout itself) the runner waits for its commands to be killed. */
+const KILL_GRACE_SECONDS = 12;
+
 async function withTimeout<T>(p: Promise<T>, seconds: number): Promise<T> {
   if (!seconds) return p;
+  const settled = p.then(
+    () => 'done' as const,
+    () => 'done' as const,
+  );
   let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ModuleError(`timed out after ${seconds} s`)), seconds * 1000);
-  });
+  const expired = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), seconds * 1000)));
   try {
-    return await Promise.race([p, t]);
+    if ((await Promise.race([settled, expired])) === 'done') return await p;
   } finally {
     clearTimeout(timer);
   }
+  // The task's commands carry the same timeout (ctx.timeoutMs) and kill their process group on the host when
+  // it passes. Wait for that, bounded, before failing the host: otherwise the run moves on and closes the
+  // connection first, and the hung command is left running on the host.
+  let cap: NodeJS.Timeout | undefined;
+  await Promise.race([settled, new Promise<void>((resolve) => (cap = setTimeout(resolve, (seconds + KILL_GRACE_SECONDS) * 1000)))]);
+  clearTimeout(cap);
+  throw new ModuleError(`timed out after ${seconds} s`);
 }
