@@ -84,9 +84,11 @@ export async function main(pb: Playbook, argv: readonly string[], io: CliIO): Pr
     const code = (e as { exitCode?: number }).exitCode;
     return code === 0 ? 0 : 1; // --help / --version exit 0; usage errors 1 (commander printed the reason)
   }
+  let secrets: ReadonlySet<string> = new Set();
   try {
     if (!o.inventory) throw new ConfigError('no inventory: give -i DIR|FILE (or set VPHA_INVENTORY)');
     const inventory = await loadInventoryFor(o, io);
+    secrets = inventory.secrets;
     const extraVars = parseExtraVars(o.extraVars);
     const tags = { only: o.tags, skip: o.skipTags };
     if (o.listHosts || o.listTasks || o.listTags) {
@@ -116,7 +118,11 @@ export async function main(pb: Playbook, argv: readonly string[], io: CliIO): Pr
     return summary.exitCode;
   } catch (e) {
     if (e instanceof ConfigError) {
-      io.err(`ERROR: ${e.message}`);
+      // Role checks quote values: one that came from a vault (or !env) is masked like in any other output.
+      const { Redactor } = require('./runner/redact') as typeof import('./runner/redact'); // lazy: keeps start-up lean
+      const r = new Redactor();
+      secrets.forEach((v) => r.add(v));
+      io.err(`ERROR: ${r.redact(e.message)}`);
       return 1;
     }
     throw e;

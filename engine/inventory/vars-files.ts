@@ -5,6 +5,8 @@ import { basename, extname, join } from 'node:path';
 import { ConfigError } from '../errors';
 import { decryptVault, isVaultText } from '../vault/crypto';
 import { VAULT_PASSWORD_HINT } from '../vault/password';
+import YAML from 'yaml';
+import { Redactor } from '../runner/redact';
 import type { InventoryDraft, VarLayer } from './draft';
 import { parseYaml, varsFromMapping } from './yaml-source';
 
@@ -25,7 +27,11 @@ export async function loadVarsDirs(baseDir: string, draft: InventoryDraft, opts:
       const isDir = await isDirectory(path);
       const files = isDir ? await varsFilesUnder(path) : isVarsFile(entry) ? [path] : [];
       const name = isDir ? entry : basename(entry, extname(entry));
-      for (const file of files) draft.addFileVars(kind, name, await readVarsFile(file, draft.secrets, opts));
+      for (const file of files) {
+        const layer = await readVarsFile(file, draft.secrets, opts);
+        // Its checks quote values (e.g. a bad ansible_host): a value from a vault must not show in the message.
+        hidingSecrets(draft.secrets, () => draft.addFileVars(kind, name, layer));
+      }
     }
   }
 }
@@ -34,14 +40,43 @@ export async function loadVarsDirs(baseDir: string, draft: InventoryDraft, opts:
 export async function readVarsFile(file: string, secrets: Set<string>, opts: VarsFilesOptions): Promise<VarLayer> {
   let text = await readFile(file, 'utf8');
   const vaulted = isVaultText(text);
-  if (vaulted) {
-    if (opts.vaultPassword === undefined) throw new ConfigError(`${file} is vault-encrypted: ${VAULT_PASSWORD_HINT}`);
-    text = await decryptVault(text, opts.vaultPassword, file);
+  if (!vaulted) {
+    const src = parseYaml(text, file, { env: opts.env, secrets });
+    return varsFromMapping(src.doc.contents, src, 'a vars file');
   }
-  const src = parseYaml(text, file, { env: opts.env, secrets });
-  const layer = varsFromMapping(src.doc.contents, src, 'a vars file');
-  if (vaulted) for (const { value } of layer.values()) collectStrings(value, secrets);
-  return layer;
+  if (opts.vaultPassword === undefined) throw new ConfigError(`${file} is vault-encrypted: ${VAULT_PASSWORD_HINT}`);
+  text = await decryptVault(text, opts.vaultPassword, file);
+  // Every string in the plaintext is a secret from now on, also when the file turns out malformed: the
+  // messages below quote values (e.g. "got the scalar '...'" for a vault holding a bare password).
+  collectStrings(lenientParse(text), secrets);
+  return hidingSecrets(secrets, () => {
+    const src = parseYaml(text, file, { env: opts.env, secrets });
+    const layer = varsFromMapping(src.doc.contents, src, 'a vars file');
+    for (const { value } of layer.values()) collectStrings(value, secrets);
+    return layer;
+  });
+}
+
+/** The plaintext's values as far as YAML can read them (`!env NAME` names no secret: skipped); undefined when unreadable. */
+function lenientParse(text: string): unknown {
+  try {
+    return YAML.parse(text, { customTags: [{ tag: '!env', resolve: () => null }], logLevel: 'silent' });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Run `work`; a ConfigError it throws is rethrown with every secret known by then masked. */
+function hidingSecrets<T>(secrets: ReadonlySet<string>, work: () => T): T {
+  try {
+    return work();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const r = new Redactor();
+    secrets.forEach((v) => r.add(v));
+    const message = r.redact(e.message);
+    throw message === e.message ? e : new ConfigError(message);
+  }
 }
 
 function collectStrings(value: unknown, into: Set<string>): void {
