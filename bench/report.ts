@@ -29,7 +29,11 @@ function seriesRows(r: SideBySide, names: readonly SeriesName[]): string[] {
 }
 
 function redoneLines(r: SideBySide): string[] {
-  return r.redone.length ? [`- rounds redone because a run did not count (shared lab): ${r.redone.map((w) => `"${w}"`).join('; ')}`] : [];
+  if (!r.redone.length) return [];
+  const races = r.redone.filter((w) => w.includes('exit-status race')).length;
+  return [
+    `- ${r.redone.length} round(s) redone because a run did not count, ${races} of them the engine's exit-status race: ` + r.redone.map((w) => `"${w}"`).join('; '),
+  ];
 }
 
 const med = (r: SideBySide, n: SeriesName): number => median(r.series.get(n) ?? []);
