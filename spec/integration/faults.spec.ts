@@ -317,12 +317,15 @@ describe('safety: faults on the lab', function () {
     await ctx.conn.put(dump, 'DROP TABLE IF EXISTS ha_replication_check;\nCREATE TABLE spec_faults_overwrite (id INT);\n', { mode: 0o600 });
     let message = '';
     try {
-      await mysqlLoad({ database: 'vprotect', src: dump }).run(ctx);
+      // As the mariadb role calls it, with mariadb_replace_peer_database left false.
+      await mysqlLoad({ database: 'vprotect', src: dump, force: false, forceVariable: 'mariadb_replace_peer_database' }).run(ctx);
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).to.match(new RegExp(`^refusing to load ${dump} into database vprotect on ${two.name}: it already has ${before} table\\(s\\)`));
-    expect(message).to.match(/force/);
+    expect(message).to.equal(
+      `refusing to load ${dump} into database vprotect on ${two.name}: it already has ${before} table(s) ` +
+        'whose rows the dump would replace; set mariadb_replace_peer_database: true to load it anyway',
+    );
     expect(await count()).to.equal(before);
     expect((await ctx.conn.exec(sh`test -e ${dump}.loaded`)).code, 'no load marker').to.equal(1);
   });
