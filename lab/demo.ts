@@ -1,7 +1,7 @@
 // `npm run demo`: the main job in one command. Brings up the two-node lab, deploys the whole HA stack with
 // playbooks/site.ts, shows the cluster, replication and registration working, then fails over and back
 // with playbooks/failover.ts while showing which node answers on the floating IP.
-import { spawn } from 'node:child_process';
+import { $ } from 'zx';
 import type { Connection, HostName } from '../engine/types';
 import { openConnection } from '../engine/connection/index';
 import { hostVars } from './inventory-file';
@@ -18,14 +18,10 @@ function step(n: number, title: string): void {
 }
 
 /** A playbook run as a user would type it; its listr2 view goes straight to this terminal. */
-function playbook(file: string, ...args: string[]): Promise<void> {
-  const argv = ['ts-node', file, '-i', INVENTORY, '--vault-password-file', LAB_VAULT_PASSWORD_FILE, ...args];
-  process.stdout.write(`$ npx ${argv.join(' ')}\n`);
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', argv, { cwd: REPO_ROOT, stdio: 'inherit' });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${file} exited ${code}`))));
-  });
+async function playbook(file: string, ...args: string[]): Promise<void> {
+  const argv = [file, '-i', INVENTORY, '--vault-password-file', LAB_VAULT_PASSWORD_FILE, ...args];
+  process.stdout.write(`$ npx ts-node ${argv.join(' ')}\n`);
+  await $({ cwd: REPO_ROOT, stdio: 'inherit', verbose: false })`npx ts-node ${argv}`;
 }
 
 function connect(name: string, address = hosts.find((h) => h.name === name)?.ip ?? name, knownHostsFile = KNOWN_HOSTS): Connection {

@@ -26,7 +26,7 @@ export interface CopyFromHostResult extends ModuleResult {
   readonly sha256: string;
 }
 
-export const copy_from_host = defineModule<CopyFromHostParams, CopyFromHostResult>({
+export const copyFromHost = defineModule<CopyFromHostParams, CopyFromHostResult>({
   name: 'copy_from_host',
   checkMode: true,
   describe: (p) => `copy ${p.from}:${p.src} to ${p.dest ?? p.src}`,

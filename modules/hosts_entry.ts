@@ -46,7 +46,7 @@ function toEdit(p: HostsEntryParams): { path: string; edit: HostsEdit } {
   return { path, edit: { removeFromLoopback: remove, entries } };
 }
 
-export const hosts_entry = defineModule<HostsEntryParams, HostsEntryResult>({
+export const hostsEntry = defineModule<HostsEntryParams, HostsEntryResult>({
   name: 'hosts_entry',
   checkMode: true,
   describe: (p) =>

@@ -52,7 +52,7 @@ function toEdit(p: IniFileParams): IniEdit {
   };
 }
 
-export const ini_file = defineModule<IniFileParams, IniFileResult>({
+export const iniFile = defineModule<IniFileParams, IniFileResult>({
   name: 'ini_file',
   checkMode: true,
   describe: (p) => `ini_file ${p.path} [${p.section ?? ''}]${p.option ? ` ${p.option}` : ''}${p.state === 'absent' ? ' state=absent' : ''}`,

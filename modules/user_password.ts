@@ -94,7 +94,7 @@ function check(p: UserPasswordParams): 'password' | 'hash' {
   return p.password !== undefined ? 'password' : 'hash';
 }
 
-export const user_password = defineModule<UserPasswordParams, UserPasswordResult>({
+export const userPassword = defineModule<UserPasswordParams, UserPasswordResult>({
   name: 'user_password',
   checkMode: true,
   describe: (p) => `user_password ${p.user}`,

@@ -8,7 +8,7 @@ import { runIfMain } from '../engine/cli';
 import { clusterStatus, type ClusterStatus } from '../modules/cluster_status';
 import { pcsNode } from '../modules/pcs';
 import { packageModule } from '../modules/package';
-import { command } from '../modules/command';
+import { mysqlReplication } from '../modules/mysql';
 import { common } from '../roles/common';
 
 type H = HostView;
@@ -46,9 +46,7 @@ export const upgrade = playbook('upgrade', [
       }),
       task({
         name: 'MariaDB replication runs on this node',
-        action: command({ argv: ['mysql', '--batch', '-e', 'SHOW SLAVE STATUS\\G'] }),
-        changedWhen: () => false,
-        failedWhen: (r) => !/Slave_IO_Running: Yes/.test(r.stdout ?? '') || !/Slave_SQL_Running: Yes/.test(r.stdout ?? ''),
+        action: mysqlReplication({ mode: 'start_replica', waitRunningSeconds: 60 }),
       }),
     ],
   }),

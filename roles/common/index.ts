@@ -1,12 +1,12 @@
 // common: what both nodes need before any cluster work (the how-to's "Preparing the environment").
 import type { HostView } from '../../engine/dsl';
 import { dslFor, role } from '../../engine/dsl';
-import { hosts_entry } from '../../modules/hosts_entry';
+import { hostsEntry } from '../../modules/hosts_entry';
 import { packageModule } from '../../modules/package';
 import { service } from '../../modules/service';
 import { firewalld } from '../../modules/firewalld';
 import { selinux } from '../../modules/selinux';
-import { user_password } from '../../modules/user_password';
+import { userPassword } from '../../modules/user_password';
 import { nodeAddress } from '../shared/cluster';
 import { preferredNodeCheck } from '../shared/checks';
 import { commonVars, type CommonVars } from './vars';
@@ -32,7 +32,7 @@ export const common = role({
       name: 'Remove 127.0.0.1 <hostname> and list every node in /etc/hosts',
       when: (h) => h.vars.common_fix_etc_hosts,
       action: (h) =>
-        hosts_entry({
+        hostsEntry({
           removeFromLoopback: [...new Set([h.facts.hostname, h.name])],
           entries: h.playHosts.map((n) => ({ ip: nodeAddress(h, n), names: [n] })),
         }),
@@ -64,7 +64,7 @@ export const common = role({
     task({
       name: 'Set the hacluster password',
       noLog: true,
-      action: (h) => user_password({ user: 'hacluster', password: h.vars.hacluster_password }),
+      action: (h) => userPassword({ user: 'hacluster', password: h.vars.hacluster_password }),
     }),
     task({
       name: 'Enable and start pcsd',

@@ -10,7 +10,7 @@ import { assertThat } from '../../modules/assert';
 import { ModuleError } from '../../engine/errors';
 import { service } from '../../modules/service';
 import { file } from '../../modules/file';
-import { copy_from_host } from '../../modules/copy_from_host';
+import { copyFromHost } from '../../modules/copy_from_host';
 import {
   mysqlDump,
   mysqlLoad,
@@ -110,7 +110,7 @@ export const mariadbMasterMaster = role({
         task({
           name: 'Copy the dump to the peer',
           when: (h) => !isPreferred(h),
-          action: (h) => copy_from_host({ from: preferredNode(h), src: h.vars.mariadb_dump_path, mode: 0o600 }),
+          action: (h) => copyFromHost({ from: preferredNode(h), src: h.vars.mariadb_dump_path, mode: 0o600 }),
         }),
         task({
           name: "Load the dump over the peer's database (guarded)",

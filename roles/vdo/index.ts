@@ -5,7 +5,7 @@ import { block, dslFor, role } from '../../engine/dsl';
 import { packageModule } from '../../modules/package';
 import { service } from '../../modules/service';
 import { shell } from '../../modules/shell';
-import { copy_from_host } from '../../modules/copy_from_host';
+import { copyFromHost } from '../../modules/copy_from_host';
 import { assertThat } from '../../modules/assert';
 import { filesystem, vdo, type FilesystemResult, type VdoResult } from '../../modules/storage';
 import { vdoImplementation } from '../../modules/storage/vdo';
@@ -81,7 +81,7 @@ export const vdoRole = role({
             task({
               name: 'Copy the VDO configuration to the peer',
               when: (h) => manager(h) && !isPreferred(h),
-              action: (h) => copy_from_host({ from: preferredNode(h), src: '/etc/vdoconf.yml' }),
+              action: (h) => copyFromHost({ from: preferredNode(h), src: '/etc/vdoconf.yml' }),
             }),
             task({
               name: 'Leave VDO start-up to the cluster',

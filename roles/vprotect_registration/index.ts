@@ -3,7 +3,7 @@
 import type { HostView } from '../../engine/dsl';
 import { dslFor, role } from '../../engine/dsl';
 import { command, type CommandResult } from '../../modules/command';
-import { copy_from_host } from '../../modules/copy_from_host';
+import { copyFromHost } from '../../modules/copy_from_host';
 import { isPreferred, peerOf, preferredNode } from '../shared/cluster';
 import { preferredNodeCheck } from '../shared/checks';
 import { registrationVars, type RegistrationVars } from './vars';
@@ -64,7 +64,7 @@ export const vprotectRegistration = role({
       name: 'Copy the license and node identity to the peer',
       when: (h) => !isPreferred(h) && peerOf(h) === preferredNode(h),
       loop: (h) => h.vars.vprotect_shared_files,
-      action: (h, f: string) => copy_from_host({ from: preferredNode(h), src: `${h.vars.vprotect_home}/${f}` }),
+      action: (h, f: string) => copyFromHost({ from: preferredNode(h), src: `${h.vars.vprotect_home}/${f}` }),
     }),
   ],
 });

@@ -14,19 +14,19 @@ import { LAB_START_TIMEOUT_MS, startLab, type LabHandle } from '../support/lab';
 import { labContext, withFlags, type LabContext } from '../support/lab-context';
 import { packageModule } from '../../modules/package';
 import { service } from '../../modules/service';
-import { user_password } from '../../modules/user_password';
+import { userPassword } from '../../modules/user_password';
 import { copy } from '../../modules/copy';
 import { template } from '../../modules/template';
 import { file } from '../../modules/file';
 import { lineinfile } from '../../modules/lineinfile';
-import { ini_file } from '../../modules/ini_file';
-import { hosts_entry } from '../../modules/hosts_entry';
+import { iniFile } from '../../modules/ini_file';
+import { hostsEntry } from '../../modules/hosts_entry';
 import { firewalld } from '../../modules/firewalld';
 import { selinux } from '../../modules/selinux';
 import { command } from '../../modules/command';
 import { shell } from '../../modules/shell';
 import { fetch } from '../../modules/fetch';
-import { copy_from_host } from '../../modules/copy_from_host';
+import { copyFromHost } from '../../modules/copy_from_host';
 
 async function ok(conn: Connection, cmd: string): Promise<string> {
   const r = await conn.exec(cmd);
@@ -155,9 +155,9 @@ describe('modules on lab hosts (real SSH, systemd, apt)', function () {
 
     it('sets (SHA-512 crypt made on the host), verifies against the current hash, and changes only when different', async () => {
       const pw = `lab-${tag}-Pass:word`;
-      await converge(one, user_password({ user, password: pw }), hash);
+      await converge(one, userPassword({ user, password: pw }), hash);
       expect(await hash()).to.match(/^\$6\$[A-Za-z0-9./]{16}\$/);
-      await converge(one, user_password({ user, password: `${pw}-2` }), hash);
+      await converge(one, userPassword({ user, password: `${pw}-2` }), hash);
       expect(one.logs.join('\n')).not.to.include(pw);
     });
   });
@@ -180,8 +180,8 @@ describe('modules on lab hosts (real SSH, systemd, apt)', function () {
       await ok(one.conn, sh`cp /etc/mysql/mariadb.conf.d/50-server.cnf ${cnf}`);
       const original = await ok(one.conn, sh`cat ${cnf}`);
       const read = () => ok(one.conn, sh`cat ${cnf}`);
-      await converge(one, ini_file({ path: cnf, section: 'mysqld', option: 'log-bin', value: '/var/log/mysql/mysql-bin', equivalentDashes: true }), read);
-      await converge(one, ini_file({ path: cnf, section: 'mysqld', option: 'server_id', value: 1, equivalentDashes: true }), read);
+      await converge(one, iniFile({ path: cnf, section: 'mysqld', option: 'log-bin', value: '/var/log/mysql/mysql-bin', equivalentDashes: true }), read);
+      await converge(one, iniFile({ path: cnf, section: 'mysqld', option: 'server_id', value: 1, equivalentDashes: true }), read);
       const edited = await read();
       const removed = original.split('\n').filter((l) => !edited.split('\n').includes(l));
       // Debian ships `#log_bin = ...` and `#server-id = 1` commented out: those stay, as every other line.
@@ -195,7 +195,7 @@ describe('modules on lab hosts (real SSH, systemd, apt)', function () {
       const hosts = `${scratch}/hosts`;
       await ok(one.conn, sh`cp /etc/hosts ${hosts} && printf '127.0.1.1\\tvprotect1\\n' >> ${hosts}`);
       const before = await ok(one.conn, sh`cat ${hosts}`);
-      await converge(one, hosts_entry({ path: hosts, removeFromLoopback: [one.facts.hostname] }), () => ok(one.conn, sh`cat ${hosts}`));
+      await converge(one, hostsEntry({ path: hosts, removeFromLoopback: [one.facts.hostname] }), () => ok(one.conn, sh`cat ${hosts}`));
       expect(await ok(one.conn, sh`cat ${hosts}`)).to.equal(before.replace('127.0.1.1\tvprotect1\n', ''));
       await converge(one, lineinfile({ path: hosts, line: '# managed by modspec' }), () => ok(one.conn, sh`cat ${hosts}`));
       await converge(one, file({ path: `${scratch}/d`, state: 'directory', mode: 0o700 }), () => one.conn.exec(sh`stat -c %a ${scratch}/d`).then((r) => r.stdout));
@@ -205,7 +205,7 @@ describe('modules on lab hosts (real SSH, systemd, apt)', function () {
     it('copy_from_host moves a file vprotect1 -> vprotect2 keeping mode, once', async () => {
       const src = `${scratch}/.session.properties`;
       await ok(one.conn, sh`printf 'session=${tag}\\n' > ${src} && chmod 600 ${src}`);
-      await converge(two, copy_from_host({ from: 'vprotect1', src }), () => two.conn.exec(sh`stat -c %a ${src}; cat ${src}`).then((r) => r.stdout));
+      await converge(two, copyFromHost({ from: 'vprotect1', src }), () => two.conn.exec(sh`stat -c %a ${src}; cat ${src}`).then((r) => r.stdout));
       expect(await ok(two.conn, sh`stat -c %a ${src}; cat ${src}`)).to.equal(`600\nsession=${tag}\n`);
     });
 

@@ -17,15 +17,15 @@ import { template } from '../../modules/template';
 import { file } from '../../modules/file';
 import { lineinfile } from '../../modules/lineinfile';
 import { blockinfile } from '../../modules/blockinfile';
-import { ini_file } from '../../modules/ini_file';
-import { hosts_entry } from '../../modules/hosts_entry';
+import { iniFile } from '../../modules/ini_file';
+import { hostsEntry } from '../../modules/hosts_entry';
 import { command } from '../../modules/command';
 import { shell } from '../../modules/shell';
 import { script } from '../../modules/script';
 import { slurp } from '../../modules/slurp';
 import { fetch } from '../../modules/fetch';
-import { copy_from_host } from '../../modules/copy_from_host';
-import { passwordScript, user_password } from '../../modules/user_password';
+import { copyFromHost } from '../../modules/copy_from_host';
+import { passwordScript, userPassword } from '../../modules/user_password';
 import { selinux } from '../../modules/selinux';
 import { firewalld } from '../../modules/firewalld';
 
@@ -222,13 +222,13 @@ describe('modules on the controller (LocalConnection, real files)', function () 
     it("ini_file edits the how-to's server.cnf keeping comments, order and bare options", async () => {
       const original = '#\n# These groups are read by MariaDB server.\n[server]\n\n# this is only for the mysqld standalone daemon\n[mysqld]\nlog-bin\nsocket=/var/lib/mysql/mysql.sock\n\n[galera]\n# wsrep_on=1\n';
       await fs.writeFile(at('server.cnf'), original);
-      await converge(ini_file({ path: at('server.cnf'), section: 'mysqld', option: 'server_id', value: 1 }));
-      await converge(ini_file({ path: at('server.cnf'), section: 'mysqld', option: 'replicate-do-db', value: 'vprotect' }));
-      await converge(ini_file({ path: at('server.cnf'), section: 'mysqld', option: 'log_bin', equivalentDashes: true }));
+      await converge(iniFile({ path: at('server.cnf'), section: 'mysqld', option: 'server_id', value: 1 }));
+      await converge(iniFile({ path: at('server.cnf'), section: 'mysqld', option: 'replicate-do-db', value: 'vprotect' }));
+      await converge(iniFile({ path: at('server.cnf'), section: 'mysqld', option: 'log_bin', equivalentDashes: true }));
       expect(await read('server.cnf')).to.equal(
         '#\n# These groups are read by MariaDB server.\n[server]\n\n# this is only for the mysqld standalone daemon\n[mysqld]\nlog-bin\nsocket=/var/lib/mysql/mysql.sock\nserver_id = 1\nreplicate-do-db = vprotect\n\n[galera]\n# wsrep_on=1\n',
       );
-      await converge(ini_file({ path: at('server.cnf'), section: 'mysqld', option: 'log-bin', value: '/var/log/mysql/mysql-bin' }));
+      await converge(iniFile({ path: at('server.cnf'), section: 'mysqld', option: 'log-bin', value: '/var/log/mysql/mysql-bin' }));
       expect(await read('server.cnf')).to.include('[mysqld]\nlog-bin = /var/log/mysql/mysql-bin\nsocket=');
     });
 
@@ -236,7 +236,7 @@ describe('modules on the controller (LocalConnection, real files)', function () 
       const hosts = '127.0.0.1\tlocalhost vprotect1   # all-in-one install\n127.0.1.1\tvprotect1\n\n# The following lines are desirable for IPv6 capable hosts\n::1     localhost ip6-localhost ip6-loopback\n10.40.1.50 vprotect1\n';
       await fs.writeFile(at('hosts'), hosts);
       await converge(
-        hosts_entry({ path: at('hosts'), removeFromLoopback: ['vprotect1'], entries: [{ ip: '10.40.1.50', names: ['vprotect1'] }, { ip: '10.40.1.51', names: ['vprotect2'] }] }),
+        hostsEntry({ path: at('hosts'), removeFromLoopback: ['vprotect1'], entries: [{ ip: '10.40.1.50', names: ['vprotect1'] }, { ip: '10.40.1.51', names: ['vprotect2'] }] }),
         () => read('hosts'),
       );
       expect(await read('hosts')).to.equal(
@@ -298,7 +298,7 @@ describe('modules on the controller (LocalConnection, real files)', function () 
     it("copies a file from another host keeping the source's mode", async () => {
       await fs.writeFile(at('.session.properties'), 'session=1\n', { mode: 0o600 });
       await fs.chmod(at('.session.properties'), 0o600);
-      await converge(copy_from_host({ from: 'localhost', src: at('.session.properties'), dest: at('copy.properties') }));
+      await converge(copyFromHost({ from: 'localhost', src: at('.session.properties'), dest: at('copy.properties') }));
       expect(await read('copy.properties')).to.equal('session=1\n');
       expect(await mode('copy.properties')).to.equal(0o600);
     });
@@ -332,7 +332,7 @@ describe('modules on the controller (LocalConnection, real files)', function () 
 
     it('sets the password when it differs, verifies it against the current hash, and never shows it', async () => {
       const pw = `s3cr3t ${randomBytes(4).toString('hex')}:with$stuff`;
-      const r = await converge(user_password({ user, password: pw }), shadowHash);
+      const r = await converge(userPassword({ user, password: pw }), shadowHash);
       expect(r.first.msg).to.equal(`changed the password of ${user}`);
       const hash = await shadowHash();
       expect(hash).to.match(/^\$6\$[A-Za-z0-9./]{16}\$/);
@@ -340,13 +340,13 @@ describe('modules on the controller (LocalConnection, real files)', function () 
       expect(stdout, 'the stored hash verifies the password').to.equal(hash);
       expect(ctx.logs.join('\n')).not.to.include(pw);
       expect(ctx.secrets).to.include(pw);
-      const other = await user_password({ user, password: 'another one' }).run(ctx);
+      const other = await userPassword({ user, password: 'another one' }).run(ctx);
       expect(other.changed).to.equal(true);
     });
 
     it('sets a given hash with chpasswd -e, once', async () => {
       const { stdout: hash } = await run('openssl', ['passwd', '-6', '-salt', 'abcdefgh', 'hashed-pw']);
-      await converge(user_password({ user, hash: hash.trim() }), shadowHash);
+      await converge(userPassword({ user, hash: hash.trim() }), shadowHash);
       expect(await shadowHash()).to.equal(hash.trim());
     });
 
@@ -369,7 +369,7 @@ describe('modules on the controller (LocalConnection, real files)', function () 
     });
 
     it('names a missing user', async () => {
-      const err = await user_password({ user: 'no_such_user_x', password: 'x' }).run(ctx).catch((e: unknown) => e);
+      const err = await userPassword({ user: 'no_such_user_x', password: 'x' }).run(ctx).catch((e: unknown) => e);
       expect((err as Error).message).to.include('user no_such_user_x does not exist');
     });
   });

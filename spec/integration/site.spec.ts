@@ -9,8 +9,9 @@ import { openConnection } from '../../engine/connection/index';
 import { parseCrmMon, runningOn } from '../../modules/cluster_status';
 import { site } from '../../playbooks/site';
 import { failover } from '../../playbooks/failover';
+import { upgrade } from '../../playbooks/upgrade';
 import { down, up } from '../../lab/lab';
-import { LAB_KEY, VIP } from '../../lab/config';
+import { LAB_KEY, STANDIN_PORT, VIP } from '../../lab/config';
 import { LAB_VAULT_PASSWORD_FILE, ensureLabSecrets } from '../../lab/secrets';
 import { writeVipKnownHosts } from '../../lab/vip';
 import { LAB_START_TIMEOUT_MS, startLab, type LabHandle } from '../support/lab';
@@ -151,5 +152,24 @@ describe('site.ts on the two-node lab (real SSH, pacemaker, MariaDB)', function 
     expect(runningOn(home, 'Failover_IP')).to.deep.equal(['vprotect1']);
     expect(runningOn(home, 'vProtect-group')).to.deep.equal(['vprotect1']);
     expect(await eventually(vipAnswersAs, (n) => n === 'vprotect1')).to.equal('vprotect1');
+  });
+
+  it('upgrades one node at a time (serial 1) and ends with every service back on the preferred node', async () => {
+    const version = (c: Connection) => sh(c, "dpkg-query -W -f='${Version}' vprotect-server");
+    expect([await version(v1), await version(v2)]).to.deep.equal(['1.0', '1.0']);
+    const r = await run(upgrade, lab.inventoryDir);
+    expect(r.code, r.errors.join('\n') + JSON.stringify(r.events.filter((e) => e.type === 'result' && e.status === 'failed'))).to.equal(0);
+    const batches = r.events.flatMap((e) => (e.type === 'play' ? [e.hosts.join(',')] : []));
+    expect(batches).to.deep.equal(['vprotect1', 'vprotect2']);
+    expect([await version(v1), await version(v2)]).to.deep.equal(['1.1', '1.1']);
+    const state = parseCrmMon(await sh(v1, 'crm_mon --one-shot --inactive --output-as=xml'));
+    expect(runningOn(state, 'vProtect-group')).to.deep.equal(['vprotect1']);
+    const api = await eventually(
+      async () => ((await (await fetch(`http://${VIP}:${STANDIN_PORT}/api`).catch(() => undefined))?.json().catch(() => undefined)) ?? {}) as { version?: string; hostname?: string },
+      (a) => a.version === '1.1',
+    );
+    expect(api).to.include({ version: '1.1', hostname: 'vprotect1' });
+    // Still one cluster-owned service: the package upgrade must not have re-enabled it at boot.
+    expect((await v1.exec('systemctl is-enabled vprotect-server')).stdout.trim()).to.equal('disabled');
   });
 });

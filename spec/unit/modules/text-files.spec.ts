@@ -3,8 +3,8 @@ import { expect } from 'chai';
 import { ConfigError, ModuleError } from '../../../engine/errors';
 import { lineinfile } from '../../../modules/lineinfile';
 import { blockinfile } from '../../../modules/blockinfile';
-import { ini_file } from '../../../modules/ini_file';
-import { hosts_entry } from '../../../modules/hosts_entry';
+import { iniFile } from '../../../modules/ini_file';
+import { hostsEntry } from '../../../modules/hosts_entry';
 import { fileProbeScript } from '../../../modules/lib/remote-file';
 import { fakeHost, moduleContext } from '../../support/module-context';
 import { fakeFs, puts } from '../../support/fake-files';
@@ -72,19 +72,19 @@ describe('text file modules (fake host)', () => {
   it('ini_file creates a missing file by default (Ansible), with the given mode', async () => {
     const conn = host({});
     const ctx = moduleContext(conn);
-    const action = ini_file({ path: '/etc/my.cnf.d/replication.cnf', section: 'mysqld', option: 'server_id', value: 2, mode: 0o644 });
+    const action = iniFile({ path: '/etc/my.cnf.d/replication.cnf', section: 'mysqld', option: 'server_id', value: 2, mode: 0o644 });
     await action.run(ctx);
     expect(conn.files.get('/etc/my.cnf.d/replication.cnf')!.content.toString()).to.equal('[mysqld]\nserver_id = 2\n');
     expect(puts(conn)[0]!.opts.mode).to.equal(0o644);
     expect((await action.run(ctx)).changed).to.equal(false);
-    expect(() => ini_file({ path: '/a', section: 'x', option: 'a=b', value: 1 }).preflight!()).to.throw(ConfigError, /bad option name/);
-    expect(() => ini_file({ path: '/a', section: 'x]', option: 'a' }).preflight!()).to.throw(ConfigError, /bad section name/);
+    expect(() => iniFile({ path: '/a', section: 'x', option: 'a=b', value: 1 }).preflight!()).to.throw(ConfigError, /bad option name/);
+    expect(() => iniFile({ path: '/a', section: 'x]', option: 'a' }).preflight!()).to.throw(ConfigError, /bad section name/);
   });
 
   it("hosts_entry: the how-to's /etc/hosts step, then a no-op", async () => {
     const conn = host({ '/etc/hosts': '127.0.0.1 localhost vprotect1\n::1 localhost\n' });
     const ctx = moduleContext(conn);
-    const action = hosts_entry({ removeFromLoopback: ['vprotect1'], entries: [{ ip: '10.40.1.50', names: ['vprotect1'] }, { ip: '10.40.1.51', names: ['vprotect2'] }] });
+    const action = hostsEntry({ removeFromLoopback: ['vprotect1'], entries: [{ ip: '10.40.1.50', names: ['vprotect1'] }, { ip: '10.40.1.51', names: ['vprotect2'] }] });
     const r = await action.run(ctx);
     expect(r.path).to.equal('/etc/hosts');
     expect(conn.files.get('/etc/hosts')!.content.toString()).to.equal('127.0.0.1 localhost\n::1 localhost\n10.40.1.50 vprotect1\n10.40.1.51 vprotect2\n');
@@ -92,9 +92,9 @@ describe('text file modules (fake host)', () => {
   });
 
   it('hosts_entry rejects bad addresses, names and a name given for two addresses', () => {
-    expect(() => hosts_entry({ entries: [{ ip: '10.40.1.500', names: ['a'] }] }).preflight!()).to.throw(ConfigError, /not an IP address/);
-    expect(() => hosts_entry({ removeFromLoopback: ['bad name'] }).preflight!()).to.throw(ConfigError, /not a valid host name/);
-    expect(() => hosts_entry({ entries: [{ ip: '10.0.0.1', names: ['a'] }, { ip: '10.0.0.2', names: ['A'] }] }).preflight!()).to.throw(ConfigError, /given for both/);
-    expect(() => hosts_entry({}).preflight!()).to.throw(ConfigError);
+    expect(() => hostsEntry({ entries: [{ ip: '10.40.1.500', names: ['a'] }] }).preflight!()).to.throw(ConfigError, /not an IP address/);
+    expect(() => hostsEntry({ removeFromLoopback: ['bad name'] }).preflight!()).to.throw(ConfigError, /not a valid host name/);
+    expect(() => hostsEntry({ entries: [{ ip: '10.0.0.1', names: ['a'] }, { ip: '10.0.0.2', names: ['A'] }] }).preflight!()).to.throw(ConfigError, /given for both/);
+    expect(() => hostsEntry({}).preflight!()).to.throw(ConfigError);
   });
 });

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { ModuleError } from '../../../engine/errors';
 import { slurp } from '../../../modules/slurp';
 import { fetch } from '../../../modules/fetch';
-import { copy_from_host } from '../../../modules/copy_from_host';
+import { copyFromHost } from '../../../modules/copy_from_host';
 import { fakeHost, moduleContext } from '../../support/module-context';
 import { fakeFs, puts } from '../../support/fake-files';
 
@@ -55,7 +55,7 @@ describe('copy_from_host (fake hosts)', () => {
     src.file('/opt/vprotect/.session.properties', 'session=abc\n', { mode: 0o600, owner: 'vprotect', group: 'vprotect' });
     return { src, dst, ctx: moduleContext(dst, { peers: [src] }) };
   }
-  const action = copy_from_host({ from: 'vprotect1', src: '/opt/vprotect/.session.properties' });
+  const action = copyFromHost({ from: 'vprotect1', src: '/opt/vprotect/.session.properties' });
 
   it("compares sha256 on both hosts, moves the bytes once, keeping the source's mode and owner", async () => {
     const { src, dst, ctx } = pair();
@@ -92,7 +92,7 @@ describe('copy_from_host (fake hosts)', () => {
 
   it("names the source host when the file is missing there (the how-to's /tmp/vprotect_rep.sql typo)", async () => {
     const { ctx } = pair();
-    const err = await copy_from_host({ from: 'vprotect1', src: '/tmp/vprotect_rep.sql' }).run(ctx).catch((e: unknown) => e);
+    const err = await copyFromHost({ from: 'vprotect1', src: '/tmp/vprotect_rep.sql' }).run(ctx).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(ModuleError);
     expect((err as Error).message).to.equal('/tmp/vprotect_rep.sql on vprotect1 does not exist');
   });
