@@ -15,6 +15,7 @@ import { KNOWN_HOSTS, type LabHost } from '../../lab/config';
 import { hostVars } from '../../lab/inventory-file';
 import { LAB_START_TIMEOUT_MS, startLab, type LabHandle } from '../support/lab';
 import { keygen } from '../support/sshd';
+import { failure } from '../support/failure';
 
 describe('SSH transport on the lab hosts', function () {
   this.timeout(60_000);
@@ -40,14 +41,6 @@ describe('SSH transport on the lab hosts', function () {
     );
     mine.push(c);
     return c as SshConnection;
-  }
-  async function failure(p: Promise<unknown>): Promise<Error> {
-    try {
-      await p;
-    } catch (e) {
-      return e as Error;
-    }
-    throw new Error('expected a rejection');
   }
 
   it('gathers each host its own facts (uname -n) over one connection per host', async () => {

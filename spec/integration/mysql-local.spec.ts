@@ -8,15 +8,7 @@ import * as path from 'node:path';
 import { mysqlDb, mysqlDump, mysqlLoad, mysqlQuery, mysqlReplication, mysqlUser, type MysqlLogin } from '../../modules/mysql';
 import { localContext, withCheck, type LocalContext } from '../support/local-context';
 import { freePort, haveMariaDb, startMariaDb, type ThrowawayMariaDb } from '../support/throwaway-mariadb';
-
-async function failure(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected a failure');
-}
+import { failureMessage as failure } from '../support/failure';
 
 const leftoverCredentialFiles = (): string[] => readdirSync('/tmp').filter((f) => f.startsWith('.mysql-client-'));
 

@@ -14,6 +14,7 @@ import { drbdMd, drbdResource } from '../../modules/drbd';
 import { filesystem, mount } from '../../modules/storage';
 import { renderTemplate } from '../../modules/lib/handlebars';
 import { localContext, withCheck, type LocalContext } from '../support/local-context';
+import { failureMessage as failure } from '../support/failure';
 
 const has = (tool: string): boolean => {
   try {
@@ -193,15 +194,6 @@ function loopDevice(dir: string, name: string, sizeMb = 64): { dev: string; free
       rmSync(img, { force: true });
     },
   };
-}
-
-async function failure(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('drbd and storage modules on real tools and loop devices', function () {

@@ -14,6 +14,7 @@ import type { Connection, HostName } from '../../engine/types';
 import { sh } from '../../engine/shell';
 import { freePort, keygen, TestSshd } from '../support/sshd';
 import { createSudoUser, type SystemUser } from '../support/system-user';
+import { failure } from '../support/failure';
 
 const run = promisify(execFile);
 
@@ -50,14 +51,6 @@ describe('SSH connection (real sshd)', function () {
     expect(c).to.be.instanceOf(SshConnection);
     open.push(c);
     return c as SshConnection;
-  }
-  async function failure(p: Promise<unknown>): Promise<Error> {
-    try {
-      await p;
-    } catch (e) {
-      return e as Error;
-    }
-    throw new Error('expected a rejection');
   }
 
   describe('exec', () => {

@@ -8,21 +8,13 @@ import { drbdMd, drbdPrimary, drbdResource, drbdStatus, drbdUp } from '../../../
 import { braceProblem } from '../../../../modules/drbd/resource';
 import { parseStatusJson, parseStatusText } from '../../../../modules/drbd/status';
 import { fakeHost, moduleContext } from '../../../support/module-context';
+import { failureMessage as failure } from '../../../support/failure';
 
 const fixture = (name: string): string => readFileSync(path.join(__dirname, '../../../fixtures', name), 'utf8');
 const INITIAL = fixture('drbd/status-84-initial.txt');
 const SYNCING = fixture('drbd/status-84-syncing.txt');
 const CONNECTING = fixture('drbd/status-9-connecting.txt');
 const JSON9 = fixture('drbd/status-9-established.json');
-
-async function failure(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected a failure');
-}
 
 /** A host whose drbdsetup has no --json (DRBD 8.4) and prints `text`, or reports the resource down. */
 function drbdHost(text: string | undefined, opts: { json?: string } = {}): FakeConnection {

@@ -6,15 +6,7 @@ import { dumpCoordinates } from '../../../../modules/mysql/dump';
 import { nativePasswordHash } from '../../../../modules/mysql/user';
 import { moduleContext } from '../../../support/module-context';
 import { changingSql, fixture, mysqlHost, resultSet } from './mysql-fakes';
-
-async function failure(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected a failure');
-}
+import { failureMessage as failure } from '../../../support/failure';
 
 const REPL_HASH = '*86C473B179B084A459DCD09F62AC1E3DA0B24802'; // recorded: PASSWORD('R3pLic4ti0N') on MariaDB 10.11
 const replicatorRow = resultSet([{ Host: '%', User: 'replicator', Password: REPL_HASH, plugin: 'mysql_native_password', authentication_string: REPL_HASH }]);

@@ -7,6 +7,7 @@ import { pcsAuth, pcsCluster, pcsForeignCluster, type PcsClusterParams } from '.
 import { parseCorosyncConf } from '../../../../modules/pcs/corosync-conf';
 import { moduleContext } from '../../../support/module-context';
 import { changing, fixture, pcsHost } from './pcs-fakes';
+import { failureMessage as failure } from '../../../support/failure';
 
 const CONF = '/etc/corosync/corosync.conf';
 const OURS_011 = fixture('corosync-0.11-two-nodes.conf');
@@ -24,15 +25,6 @@ const nodes = [
   { name: 'vprotect1', addr: '198.18.0.11' },
   { name: 'vprotect2', addr: '198.18.0.12' },
 ];
-
-async function failure(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('corosync.conf reading', () => {
   it('reads names, addresses and two_node from pcs 0.11, pcs 0.9 and Debian\'s default files', () => {

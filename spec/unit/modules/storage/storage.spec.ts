@@ -9,18 +9,10 @@ import { filesystem, mount, vdo } from '../../../../modules/storage';
 import { editFstab } from '../../../../modules/storage/mount';
 import { parseVdoStatus } from '../../../../modules/storage/vdo';
 import { fakeHost, moduleContext } from '../../../support/module-context';
+import { failureMessage as failure } from '../../../support/failure';
 
 const fixture = (name: string): string => readFileSync(path.join(__dirname, '../../../fixtures/storage', name), 'utf8');
 const EXT4 = fixture('blkid-ext4.txt');
-
-async function failure(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected a failure');
-}
 
 /** A device that exists, with blkid answering `blkid` (undefined: blank). */
 function deviceHost(device: string, blkid: string | undefined, facts = fakeFacts('vprotect1')): FakeConnection {
