@@ -1,6 +1,6 @@
 // blockinfile's edit: a block of lines between a BEGIN and an END marker line, replaced as a whole;
 // inserted (at EOF, BOF or next to a matching line) when the markers are not there yet.
-import { body, lastMatch, splitLines, terminateLast } from './lines';
+import { body, insertAt, splitLines } from './lines';
 
 export interface BlockEdit {
   readonly state: 'present' | 'absent';
@@ -30,16 +30,5 @@ export function editBlock(text: string, e: BlockEdit): string {
     return lines.join('');
   }
   if (!wanted.length) return text;
-  let at = lines.length;
-  if (e.insertbefore === 'BOF') at = 0;
-  else if (e.insertbefore instanceof RegExp) {
-    const i = lastMatch(lines, e.insertbefore);
-    if (i >= 0) at = i;
-  } else if (e.insertafter instanceof RegExp) {
-    const i = lastMatch(lines, e.insertafter);
-    if (i >= 0) at = i + 1;
-  }
-  if (at === lines.length) terminateLast(lines);
-  lines.splice(at, 0, ...wanted);
-  return lines.join('');
+  return insertAt(lines, e, wanted);
 }

@@ -1,7 +1,7 @@
 // lineinfile's edit, as Ansible defines it: replace the last line matching regexp, else leave an
 // identical line alone, else insert (after the last insertafter match, before the last insertbefore
 // match, at BOF or at EOF). Absent removes every matching line.
-import { body, eolOf, lastMatch, splitLines, terminateLast } from './lines';
+import { body, eolOf, insertAt, lastMatch, splitLines } from './lines';
 
 export interface LineEdit {
   readonly state: 'present' | 'absent';
@@ -24,16 +24,5 @@ export function editLine(text: string, e: LineEdit): string {
     return lines.join('');
   }
   if (lines.some((l) => body(l) === line)) return text;
-  let at = lines.length;
-  if (e.insertbefore === 'BOF') at = 0;
-  else if (e.insertbefore instanceof RegExp) {
-    const i = lastMatch(lines, e.insertbefore);
-    if (i >= 0) at = i;
-  } else if (e.insertafter instanceof RegExp) {
-    const i = lastMatch(lines, e.insertafter);
-    if (i >= 0) at = i + 1;
-  }
-  if (at === lines.length) terminateLast(lines);
-  lines.splice(at, 0, line + '\n');
-  return lines.join('');
+  return insertAt(lines, e, [line + '\n']);
 }

@@ -31,3 +31,23 @@ export function lastMatch(lines: readonly string[], re: RegExp): number {
 export function toRegExp(pattern: RegExp | string): RegExp {
   return typeof pattern === 'string' ? new RegExp(pattern) : new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
 }
+
+/** Where lineinfile/blockinfile insert new lines: Ansible's insertbefore/insertafter (last match), else the end. */
+export function insertAt(
+  lines: string[],
+  where: { readonly insertbefore?: RegExp | 'BOF'; readonly insertafter?: RegExp | 'EOF' },
+  added: readonly string[],
+): string {
+  let at = lines.length;
+  if (where.insertbefore === 'BOF') at = 0;
+  else if (where.insertbefore instanceof RegExp) {
+    const i = lastMatch(lines, where.insertbefore);
+    if (i >= 0) at = i;
+  } else if (where.insertafter instanceof RegExp) {
+    const i = lastMatch(lines, where.insertafter);
+    if (i >= 0) at = i + 1;
+  }
+  if (at === lines.length) terminateLast(lines);
+  lines.splice(at, 0, ...added);
+  return lines.join('');
+}

@@ -5,18 +5,8 @@ import { expect } from 'chai';
 import { ConfigError } from '../../../engine/errors';
 import { loadInventory } from '../../../engine/inventory/load';
 import { removeTempTrees, tempTree } from './temp-tree';
+import { prng } from '../../support/prng';
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Random = () => number;
 const pick = <T>(rnd: Random, items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
