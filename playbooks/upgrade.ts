@@ -2,7 +2,7 @@
 //   npx ts-node playbooks/upgrade.ts -i inventory/prod [--limit vprotect2]
 // standby the node -> wait until it runs nothing -> upgrade the vProtect packages -> re-apply `common`
 // (a package upgrade may re-enable services the cluster owns) -> unstandby -> verify.
-import type { HostView, Vars } from '../engine/dsl';
+import type { Vars } from '../engine/dsl';
 import { play, playbook, task, withVars } from '../engine/dsl';
 import { runIfMain } from '../engine/cli';
 import { clusterStatus, type ClusterStatus } from '../modules/cluster_status';
@@ -11,7 +11,6 @@ import { packageModule } from '../modules/package';
 import { mysqlReplication } from '../modules/mysql';
 import { common } from '../roles/common';
 
-type H = HostView;
 const onNode = (r: ClusterStatus, node: string) => r.resources.filter((x) => x.active && x.nodes.includes(node) && !x.parent?.endsWith('-clone'));
 
 export const upgrade = playbook('upgrade', [
