@@ -72,13 +72,18 @@ export function runOnChannel(ch: ClientChannel, opts: ChannelRunOptions): Promis
         else sendStdin();
       }
     });
-    ch.on('exit', (code: number | null, signal?: string) => {
+    const noteExit = (code: unknown, signal: unknown): void => {
+      if (exit !== undefined) return;
       if (typeof code === 'number') exit = code;
-      else if (signal) exit = 128 + (osConstants.signals[signal as NodeJS.Signals] ?? 0);
-    });
+      else if (typeof signal === 'string') exit = 128 + (osConstants.signals[signal as NodeJS.Signals] ?? 0);
+    };
+    ch.on('exit', noteExit);
     ch.on('error', () => undefined); // the 'close' that follows settles the call
     ch.stderr.on('error', () => undefined);
-    ch.on('close', () => {
+    // ssh2 gives 'close' the exit event's arguments too. A fast command's exit status can arrive in the same
+    // read as the channel itself, before the 'exit' listener above exists: 'close' still carries it.
+    ch.on('close', (code?: unknown, signal?: unknown) => {
+      noteExit(code, signal);
       channelClosed = true;
       pidArrived?.(); // stop waiting for a pid that will never come
       if (timer) clearTimeout(timer);
