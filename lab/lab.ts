@@ -98,6 +98,14 @@ export function up(n: number = DEFAULT_HOSTS): Promise<LabHost[]> {
   });
 }
 
+/** Fresh full hosts: their disks are dropped and they boot again from the image; light hosts and the bridge stay. */
+export async function renew(n: number = DEFAULT_HOSTS): Promise<LabHost[]> {
+  await withLabLock(async () => {
+    await Promise.all((await knownHostNames()).map(destroyHost));
+  });
+  return up(n);
+}
+
 /** Boot one full host again (after `crash` or a poweroff); the rest of the lab must be up. */
 export function start(name: string): Promise<LabHost> {
   const host = labHostByName(name);

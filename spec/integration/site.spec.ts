@@ -10,7 +10,7 @@ import { parseCrmMon, runningOn } from '../../modules/cluster_status';
 import { site } from '../../playbooks/site';
 import { failover } from '../../playbooks/failover';
 import { upgrade } from '../../playbooks/upgrade';
-import { down, up } from '../../lab/lab';
+import { renew } from '../../lab/lab';
 import { LAB_KEY, STANDIN_PORT, VIP } from '../../lab/config';
 import { LAB_VAULT_PASSWORD_FILE, ensureLabSecrets } from '../../lab/secrets';
 import { writeVipKnownHosts } from '../../lab/vip';
@@ -64,9 +64,8 @@ describe('site.ts on the two-node lab (real SSH, pacemaker, MariaDB)', function 
   before(async function () {
     this.timeout(LAB_START_TIMEOUT_MS);
     lab = await startLab();
-    // Fresh hosts: `down` drops the overlays, so nothing earlier specs configured survives.
-    await down();
-    await up(2);
+    // Fresh hosts: their disks are dropped, so nothing earlier specs configured survives.
+    await renew(2);
     await ensureLabSecrets();
     v1 = lab.connect('vprotect1');
     v2 = lab.connect('vprotect2');
