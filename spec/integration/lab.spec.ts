@@ -8,7 +8,7 @@ import type { Connection, HostName } from '../../engine/types';
 import { sh } from '../../engine/shell';
 import { parse } from 'yaml';
 import { BRIDGE_IP, INVENTORY_FILE, KNOWN_HOSTS, LAB_KEY, LIGHT_INVENTORY_FILE, labHosts, lightHosts, STANDIN_PORT } from '../../lab/config';
-import { downLight, status, up, upLight } from '../../lab/lab';
+import { downLight, renew, status, up, upLight } from '../../lab/lab';
 import { LAB_START_TIMEOUT_MS, startLab, type LabHandle } from '../support/lab';
 
 async function ok(conn: Connection, command: string): Promise<string> {
@@ -25,6 +25,8 @@ describe('lab cluster (systemd-nspawn hosts)', function () {
   before(async function () {
     this.timeout(LAB_START_TIMEOUT_MS);
     lab = await startLab();
+    // The lab as `up` makes it: fresh disks, whatever earlier runs deployed on these hosts.
+    await renew(2);
   });
 
   it('has two hosts, each answering SSH with its own name and address', async () => {
