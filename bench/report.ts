@@ -29,10 +29,13 @@ function seriesRows(r: SideBySide, names: readonly SeriesName[]): string[] {
 }
 
 function redoneLines(r: SideBySide): string[] {
-  if (!r.redone.length) return [];
+  const stopped = r.aborted ? [`- ${r.hosts} hosts, forks ${r.forks}: **${r.aborted}**`] : [];
+  if (!r.redone.length) return stopped;
   const races = r.redone.filter((w) => w.includes('exit-status race')).length;
   return [
-    `- ${r.redone.length} round(s) redone because a run did not count, ${races} of them the engine's exit-status race: ` + r.redone.map((w) => `"${w}"`).join('; '),
+    `- ${r.hosts} hosts, forks ${r.forks}: ${r.redone.length} round(s) redone because a run did not count, ${races} of them the engine's exit-status race: ` +
+      r.redone.map((w) => `"${w}"`).join('; '),
+    ...stopped,
   ];
 }
 

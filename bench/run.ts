@@ -130,38 +130,68 @@ async function main(o: Options): Promise<void> {
   const ansibleVersion = selected.has('a') || selected.has('b') ? await ensureAnsible() : 'not used';
   const report: string[] = [];
   let speedup = NaN;
-  try {
-    if (selected.has('a') || selected.has('c')) {
-      const lab = await fullHosts(2);
-      if (selected.has('a')) {
-        const a = await sideBySide('(a) 2 hosts', lab, { rounds, forks: 10, typeChecked: true, noDelayWhatIf: true, swcWhatIf: haveSwc() });
-        speedup = rerunSpeedup(a);
-        report.push(...workloadASection(a, speedup), '', ...profileSection(await profileA(lab), TASK_COUNT), '');
-      }
-      if (selected.has('c')) {
-        progress('(c) site.ts no-op rerun');
-        report.push(...siteSection(await siteRerun(lab, rounds)), '');
-      }
+  // One workload failing (e.g. someone took the shared lab down) must not lose the others' figures.
+  const section = async (name: string, body: () => Promise<string[]>): Promise<void> => {
+    try {
+      report.push(...(await body()), '');
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      progress(`${name} failed: ${why}`);
+      report.push(`## ${name}`, '', `**Failed**: ${why.split('\n').slice(0, 6).join(' / ')}`, '');
     }
-    if (selected.has('b')) {
-      const light = await lightHostsUp(o.light);
-      const base = await firstHosts(light, 2);
-      progress('(b) the engine as it is on the light hosts (first runs, forks 10)');
-      const plain = await plainEngineAtScale(light);
-      const opts = { rounds: scaleRounds, typeChecked: false, noDelayWhatIf: true, enginePreloads: [PRELOAD.stickyExit] };
-      const runs: SideBySide[] = [];
-      const baseRun = await sideBySide('(b) 2 light hosts', base, { ...opts, forks: 10 });
-      for (const forks of [10, 50]) runs.push(await sideBySide(`(b) ${o.light} light hosts, forks ${forks}`, light, { ...opts, forks }));
-      const profiles = [await profileScale(light, 10), await profileScale(light, 50)];
-      report.push(...scaleSection(baseRun, runs, plain), ...scaleProfileLines(profiles), '');
+  };
+  try {
+    if (selected.has('a')) {
+      await section('(a) 20 tasks on 2 lab hosts', async () => {
+        const lab = await fullHosts(2);
+        const a = await sideBySide('(a) 2 hosts', lab, {
+          rounds,
+          forks: 10,
+          typeChecked: true,
+          noDelayWhatIf: true,
+          swcWhatIf: haveSwc(),
+          ensureHosts: () => fullHosts(2),
+        });
+        speedup = rerunSpeedup(a);
+        return [...workloadASection(a, speedup), '', ...profileSection(await profileA(lab), TASK_COUNT)];
+      });
+    }
+    if (selected.has('c')) {
+      await section('(c) site.ts no-op rerun', async () => {
+        progress('(c) site.ts no-op rerun');
+        return siteSection(await siteRerun(await fullHosts(2), rounds));
+      });
     }
     if (selected.has('d')) {
-      progress('(d) start-up');
-      const cases = await measureStartup('playbooks/site.ts', rounds);
-      const loads = cases.every((c) => c.ms !== undefined);
-      const prof = loads ? await profileStartup(['-r', 'ts-node/register/transpile-only'], 'playbooks/site.ts', ['--help']) : undefined;
-      report.push(...startupSection('playbooks/site.ts', cases, prof), '');
-      if (!loads) report.push(...startupSection('bench/workload.ts (reference: site.ts does not load)', await measureStartup('bench/workload.ts', rounds)), '');
+      await section('(d) start-up', async () => {
+        progress('(d) start-up');
+        const cases = await measureStartup('playbooks/site.ts', rounds);
+        const loads = cases.every((c) => c.ms !== undefined);
+        const prof = loads ? await profileStartup(['-r', 'ts-node/register/transpile-only'], 'playbooks/site.ts', ['--help']) : undefined;
+        const out = startupSection('playbooks/site.ts', cases, prof);
+        if (!loads) out.push('', ...startupSection('bench/workload.ts (reference: site.ts does not load)', await measureStartup('bench/workload.ts', rounds)));
+        return out;
+      });
+    }
+    if (selected.has('b')) {
+      await section('(b) 50 light hosts', async () => {
+        const light = await lightHostsUp(o.light);
+        const base = await firstHosts(light, 2);
+        progress('(b) the engine as it is on the light hosts (first runs, forks 10)');
+        const plain = await plainEngineAtScale(light);
+        const opts = {
+          rounds: scaleRounds,
+          typeChecked: false,
+          noDelayWhatIf: true,
+          enginePreloads: [PRELOAD.stickyExit],
+          ensureHosts: () => lightHostsUp(o.light),
+        };
+        const runs: SideBySide[] = [];
+        const baseRun = await sideBySide('(b) 2 light hosts', base, { ...opts, forks: 10 });
+        for (const forks of [10, 50]) runs.push(await sideBySide(`(b) ${o.light} light hosts, forks ${forks}`, light, { ...opts, forks }));
+        const profiles = [await profileScale(light, 10), await profileScale(light, 50)];
+        return [...scaleSection(baseRun, runs, plain), ...scaleProfileLines(profiles)];
+      });
     }
   } finally {
     const lab = await releaseLab();

@@ -32,6 +32,8 @@ export interface SideBySide {
   readonly rerunRatios: number[];
   /** Why rounds were redone (first line of the failure each time). */
   readonly redone: readonly string[];
+  /** Set when the rounds stopped early (the figures are from the rounds before). */
+  readonly aborted?: string;
   readonly commands: readonly string[];
 }
 
@@ -62,6 +64,8 @@ export interface SideBySideOptions {
   readonly noDelayWhatIf: boolean;
   /** Also time a rerun with both what-ifs: `ts-node --swc` and TCP_NODELAY. */
   readonly swcWhatIf?: boolean;
+  /** Called before a redone round: make sure the lab hosts are (still) up. */
+  readonly ensureHosts?: () => Promise<unknown>;
   /** Loaded into every engine run (workarounds, see commands.ts PRELOAD). */
   readonly enginePreloads?: readonly string[];
 }
@@ -110,16 +114,25 @@ export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOp
     return samples;
   };
 
+  let aborted: string | undefined;
   for (let round = 1; round <= o.rounds; round++) {
     progress(`${title}: round ${round}/${o.rounds}`);
     let samples: RoundSamples;
     try {
       samples = await runRound(round);
     } catch (e) {
-      if (!(e instanceof RunDoesNotCount) || redone.length >= Math.max(MIN_REDONE_ROUNDS, o.rounds)) throw e;
-      redone.push(e.message.split('\n')[0]!);
-      progress(`  round ${round} redone: ${e.message.split('\n')[0]}`);
+      const why = (e as Error).message.split('\n')[0]!;
+      if (!(e instanceof RunDoesNotCount) || redone.length >= Math.max(MIN_REDONE_ROUNDS, o.rounds)) {
+        if (rerunRatios.length === 0) throw e;
+        aborted = `stopped after ${rerunRatios.length} of ${o.rounds} rounds: ${why}`; // report what was measured
+        progress(`  ${aborted}`);
+        break;
+      }
+      redone.push(why);
+      progress(`  round ${round} redone: ${why}`);
       await new Promise((r) => setTimeout(r, REDO_PAUSE_MS));
+      // The shared lab may have lost hosts meanwhile (someone's `lab down`): bring them back first.
+      await o.ensureHosts?.().catch((err: Error) => progress(`  could not bring the hosts back: ${err.message}`));
       round -= 1;
       continue;
     }
@@ -129,7 +142,7 @@ export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOp
     }
     rerunRatios.push(samples.get('ansible rerun')!.ms / samples.get('engine rerun')!.ms);
   }
-  await reset();
+  if (!aborted) await reset();
   const commands = [
     engine.label,
     ...(o.typeChecked ? [engineTyped.label] : []),
@@ -137,7 +150,7 @@ export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOp
     ...(o.swcWhatIf ? [engineSwc.label] : []),
     `ANSIBLE_CONFIG=bench/ansible/ansible.cfg ${ansible.label}`,
   ];
-  return { title, hosts: names.length, forks: o.forks, series, cpu, rerunRatios, redone, commands };
+  return { title, hosts: names.length, forks: o.forks, series, cpu, rerunRatios, redone, aborted, commands };
 }
 
 export const rerunSpeedup = (r: SideBySide): number => median(r.rerunRatios);
