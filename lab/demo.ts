@@ -1,6 +1,7 @@
 // `npm run demo`: the main job in one command. Brings up the two-node lab, deploys the whole HA stack with
 // playbooks/site.ts, shows the cluster, replication and registration working, then fails over and back
 // with playbooks/failover.ts while showing which node answers on the floating IP.
+import * as path from 'node:path';
 import { $ } from 'zx';
 import type { Connection, HostName } from '../engine/types';
 import { openConnection } from '../engine/connection/index';
@@ -11,6 +12,7 @@ import { LAB_VAULT_PASSWORD_FILE, ensureLabSecrets } from './secrets';
 import { writeVipKnownHosts } from './vip';
 
 const INVENTORY = 'inventory/lab';
+const TS_NODE = path.join(REPO_ROOT, 'node_modules', '.bin', 'ts-node');
 const hosts = labHosts(2);
 
 function step(n: number, title: string): void {
@@ -21,7 +23,8 @@ function step(n: number, title: string): void {
 async function playbook(file: string, ...args: string[]): Promise<void> {
   const argv = [file, '-i', INVENTORY, '--vault-password-file', LAB_VAULT_PASSWORD_FILE, ...args];
   process.stdout.write(`$ npx ts-node ${argv.join(' ')}\n`);
-  await $({ cwd: REPO_ROOT, stdio: 'inherit', verbose: false })`npx ts-node ${argv}`;
+  // The project's own ts-node, as `npx ts-node` finds it (without npx's spinner on the terminal).
+  await $({ cwd: REPO_ROOT, stdio: 'inherit', verbose: false })`${TS_NODE} ${argv}`;
 }
 
 function connect(name: string, address = hosts.find((h) => h.name === name)?.ip ?? name, knownHostsFile = KNOWN_HOSTS): Connection {
