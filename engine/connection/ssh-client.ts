@@ -111,6 +111,9 @@ export function openClient(s: SshSettings, auth: AuthPlan, onLost: (why: string)
         authHandler: auth.handler,
         algorithms: { serverHostKey: hostKeyAlgorithms(entriesFor(entries, name)) },
       });
+      // Every exec is a few small packets (open, request, close): with Nagle on, each waits ~40 ms for a
+      // delayed ACK. Measured by bench/: one exec round trip 48 ms with Nagle, 5 ms without.
+      client.setNoDelay(true);
     } catch (e) {
       fail(e as Error);
     }
