@@ -33,6 +33,15 @@ export function engineWorkload(inventory: string, forks: number, o: EngineRun = 
   };
 }
 
+/** The compiled workload run by plain node, with the exit-race fix and TCP_NODELAY (precompiled.ts). */
+export function precompiledWorkload(distDir: string, inventory: string, forks: number): Cmd {
+  const js = (f: string) => path.join(distDir, 'bench', f);
+  return {
+    label: `node -r DIST/bench/exit-race-preload.js -r DIST/bench/nodelay-preload.js DIST/bench/workload.js -i INV -f ${forks}`,
+    argv: [process.execPath, '-r', js('exit-race-preload.js'), '-r', js('nodelay-preload.js'), js('workload.js'), '-i', inventory, '-f', String(forks)],
+  };
+}
+
 /** ansible-playbook on the same inventory file, pipelining on (bench/ansible/ansible.cfg). */
 export function ansibleWorkload(inventory: string, forks: number): Cmd {
   return {

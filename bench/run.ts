@@ -15,6 +15,7 @@ import { profileSection, scaleProfileLines, scaleSection, siteSection, startupSe
 import { rerunSpeedup, sideBySide, type SideBySide } from './side-by-side';
 import { siteRerun } from './site-rerun';
 import { haveSwc, measureStartup } from './startup';
+import { buildPrecompiled } from './precompiled';
 import { median } from './stats';
 import { BENCH_DIR, TASK_COUNT } from './workload';
 import { engineWorkload, PRELOAD } from './commands';
@@ -144,7 +145,10 @@ async function main(o: Options): Promise<void> {
     if (selected.has('a')) {
       await section('(a) 20 tasks on 2 lab hosts', async () => {
         const lab = await fullHosts(2);
+        // The precompiled what-if needs a tsc build (~10 s): the full benchmark only.
+        const precompiledDir = o.quick ? undefined : await buildPrecompiled().catch((e: Error) => void progress(`no precompiled what-if: ${e.message}`));
         const a = await sideBySide('(a) 2 hosts', lab, {
+          precompiledDir: precompiledDir ?? undefined,
           rounds,
           forks: 10,
           typeChecked: true,

@@ -2,7 +2,7 @@
 // rounds; each round resets /tmp/vpha-bench, times a first run, then a no-op rerun. A run counts only
 // when its recap shows the expected work: 20 changes per host first, none on the rerun.
 import { progress, timed, tailOf, type Cmd } from './child';
-import { ansibleWorkload, engineWorkload, PRELOAD } from './commands';
+import { ansibleWorkload, engineWorkload, precompiledWorkload, PRELOAD } from './commands';
 import type { BenchHosts } from './lab-hosts';
 import { recapProblem } from './recap';
 import { mustOnEveryHost } from './remote';
@@ -15,6 +15,7 @@ export const SERIES = [
   'engine rerun (type-checked)',
   'engine rerun (TCP_NODELAY what-if)',
   'engine rerun (swc + TCP_NODELAY what-if)',
+  'engine rerun (precompiled JS + TCP_NODELAY what-if)',
   'ansible first',
   'ansible rerun',
 ] as const;
@@ -64,6 +65,8 @@ export interface SideBySideOptions {
   readonly noDelayWhatIf: boolean;
   /** Also time a rerun with both what-ifs: `ts-node --swc` and TCP_NODELAY. */
   readonly swcWhatIf?: boolean;
+  /** A compiled copy of the project (precompiled.ts): also time a rerun with plain node. */
+  readonly precompiledDir?: string;
   /** Called before a redone round: make sure the lab hosts are (still) up. */
   readonly ensureHosts?: () => Promise<unknown>;
   /** Loaded into every engine run (workarounds, see commands.ts PRELOAD). */
@@ -87,6 +90,7 @@ export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOp
   const fixed = preloads.includes(PRELOAD.stickyExit) ? preloads : [...preloads, PRELOAD.stickyExit];
   const engineNoDelay = engineWorkload(lab.inventory, o.forks, { preloads: [...fixed, PRELOAD.noDelay] });
   const engineSwc = engineWorkload(lab.inventory, o.forks, { swc: true, preloads: [...fixed, PRELOAD.noDelay] });
+  const engineJs = o.precompiledDir ? precompiledWorkload(o.precompiledDir, lab.inventory, o.forks) : undefined;
   const ansible = ansibleWorkload(lab.inventory, o.forks);
   const series = new Map<SeriesName, number[]>(SERIES.map((n) => [n, []]));
   const cpu = new Map<SeriesName, number[]>(SERIES.map((n) => [n, []]));
@@ -106,6 +110,7 @@ export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOp
         if (o.typeChecked) await measured(samples, 'engine rerun (type-checked)', engineTyped, names, 0);
         if (o.noDelayWhatIf) await measured(samples, 'engine rerun (TCP_NODELAY what-if)', engineNoDelay, names, 0);
         if (o.swcWhatIf) await measured(samples, 'engine rerun (swc + TCP_NODELAY what-if)', engineSwc, names, 0);
+        if (engineJs) await measured(samples, 'engine rerun (precompiled JS + TCP_NODELAY what-if)', engineJs, names, 0);
       } else {
         await measured(samples, 'ansible first', ansible, names, TASK_COUNT);
         await measured(samples, 'ansible rerun', ansible, names, 0);
@@ -148,6 +153,7 @@ export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOp
     ...(o.typeChecked ? [engineTyped.label] : []),
     ...(o.noDelayWhatIf ? [engineNoDelay.label] : []),
     ...(o.swcWhatIf ? [engineSwc.label] : []),
+    ...(engineJs ? [`${engineJs.label} (DIST: the project compiled by tsc)`] : []),
     `ANSIBLE_CONFIG=bench/ansible/ansible.cfg ${ansible.label}`,
   ];
   return { title, hosts: names.length, forks: o.forks, series, cpu, rerunRatios, redone, aborted, commands };
