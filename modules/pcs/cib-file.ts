@@ -5,7 +5,7 @@ import { sh } from '../../engine/shell';
 import { defineModule } from '../define';
 import { must } from '../exec';
 import type { PcsResult } from './run';
-import { markCibFilePending } from './cib';
+import { markCibFilePending, READ_LIVE_CIB } from './cib';
 import { pcsDialect } from './dialect';
 
 export interface PcsCibFileParams {
@@ -16,13 +16,14 @@ export interface PcsCibFileParams {
 export const pcsCibFile = defineModule<PcsCibFileParams, PcsResult>({
   name: 'pcs_cib_file',
   checkMode: true,
-  describe: (p) => `pcs cluster cib ${p.cibFile}`,
+  describe: (p) => `copy the live CIB to ${p.cibFile}`,
   preflight: (p) => {
     if (!p.cibFile.startsWith('/')) throw new ConfigError(`pcs_cib_file: cibFile must be an absolute path, got ${p.cibFile}`);
   },
   async run(p, ctx) {
     await pcsDialect(ctx);
-    const cmd = sh`pcs cluster cib ${p.cibFile}`;
+    // `pcs cluster cib FILE` without pcs's Python start-up; the file is root's alone.
+    const cmd = `umask 077; ${READ_LIVE_CIB} > ` + sh`${p.cibFile}`;
     // A scratch copy changes nothing on the cluster, so it is never reported as a change.
     if (ctx.check) {
       // Nothing is written under --check: later tasks on this file read the live CIB instead.

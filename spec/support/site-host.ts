@@ -93,9 +93,9 @@ function siteHost(name: string, shared: Shared): FakeConnection {
   });
   c.on('crm_mon --one-shot', { stdout: CRM_MON });
   // The live CIB: the how-to's configuration as pcs 0.11 wrote it (recorded fixture).
-  c.on((cmd) => cmd === 'pcs cluster cib', { stdout: CIB });
-  c.on(/^pcs cluster cib \S+$/, (cmd, _o, host) => {
-    host.file(cmd.slice('pcs cluster cib '.length).replace(/^'|'$/g, ''), CIB);
+  c.on((cmd) => cmd === 'cibadmin --query', { stdout: CIB });
+  c.on(/^umask 077; cibadmin --query > \S+$/, (cmd, _o, host) => {
+    host.file(cmd.slice('umask 077; cibadmin --query > '.length).replace(/^'|'$/g, ''), CIB);
     return {};
   });
   let primary: string | undefined;

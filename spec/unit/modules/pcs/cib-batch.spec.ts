@@ -12,8 +12,8 @@ describe('pcs_cib_file and pcs_cib_push', () => {
   it('copies the live CIB to the file (a scratch copy: not a change)', async () => {
     const h = pcsHost('vprotect1');
     const r = await pcsCibFile({ cibFile: FILE }).run(moduleContext(h));
-    expect(r).to.deep.include({ changed: false, commands: [sh`pcs cluster cib ${FILE}`] });
-    expect(h.commands).to.deep.equal(['pcs --version', sh`pcs cluster cib ${FILE}`]);
+    expect(r).to.deep.include({ changed: false, commands: [`umask 077; cibadmin --query > ` + sh`${FILE}`] });
+    expect(h.commands).to.deep.equal(['pcs --version', `umask 077; cibadmin --query > ` + sh`${FILE}`]);
   });
 
   it('under --check writes no file, and later tasks on it read the live CIB instead', async () => {
@@ -22,7 +22,7 @@ describe('pcs_cib_file and pcs_cib_push', () => {
     await pcsCibFile({ cibFile: FILE }).run(ctx);
     const r = await pcsProperty({ cibFile: FILE, properties: { 'stonith-enabled': true } }).run(ctx);
     expect(r).to.deep.include({ changed: true, msg: 'would set stonith-enabled=true' });
-    expect(h.commands).to.deep.equal(['pcs --version', 'pcs cluster cib']);
+    expect(h.commands).to.deep.equal(['pcs --version', 'cibadmin --query']);
   });
 
   it('pushes with --config only when the file\'s configuration differs from the live one', async () => {

@@ -7,7 +7,7 @@ import { fakeHost } from '../../../support/module-context';
 export const fixture = (name: string): string => readFileSync(path.join(__dirname, '../../../fixtures/pcs', name), 'utf8');
 
 /** Commands that only read state. */
-const READS = [/^pcs --version$/, /^pcs cluster cib$/, /^pcs status pcsd/, /^systemctl is-(active|enabled) /];
+const READS = [/^pcs --version$/, /^cibadmin --query$/, /^pcs status pcsd/, /^systemctl is-(active|enabled) /];
 
 /** The commands a host ran that could change something. */
 export function changing(host: FakeConnection): string[] {
@@ -16,7 +16,7 @@ export function changing(host: FakeConnection): string[] {
 
 export interface PcsHostOptions {
   readonly version?: string;
-  /** The live CIB (`pcs cluster cib`). */
+  /** The live CIB (`cibadmin --query`). */
   readonly cib?: string;
 }
 
@@ -25,6 +25,7 @@ export function pcsHost(name: string, opts: PcsHostOptions = {}): FakeConnection
   const h = fakeHost(name);
   h.on(/^pcs (-f \S+ )?(property|resource|constraint|node|host|cluster (setup|start|enable|destroy|auth|standby|unstandby|cib-push|cib \S))/, { code: 0 });
   h.on(/^pcs --version$/, { stdout: `${opts.version ?? '0.11.5'}\n` });
-  if (opts.cib !== undefined) h.on(/^pcs cluster cib$/, { stdout: opts.cib });
+  h.on(/^umask 077; cibadmin --query > \S+$/, { code: 0 });
+  if (opts.cib !== undefined) h.on(/^cibadmin --query$/, { stdout: opts.cib });
   return h;
 }

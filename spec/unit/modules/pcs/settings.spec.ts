@@ -39,7 +39,7 @@ describe('pcs_property', () => {
     const h = pcsHost('vprotect1', { cib: EMPTY });
     const r = await pcsProperty(params).run(moduleContext(h, { check: true }));
     expect(r).to.deep.include({ changed: true, msg: 'would set no-quorum-policy=ignore stonith-enabled=false' });
-    expect(h.commands).to.deep.equal(['pcs --version', 'pcs cluster cib']);
+    expect(h.commands).to.deep.equal(['pcs --version', 'cibadmin --query']);
   });
 
   it('works on a CIB file with pcs -f, reading the file', async () => {
