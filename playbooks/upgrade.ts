@@ -46,6 +46,9 @@ export const upgrade = playbook('upgrade', [
       task({
         name: 'MariaDB replication runs on this node',
         action: mysqlReplication({ mode: 'start_replica', waitRunningSeconds: 60 }),
+        // The cluster has just started MariaDB again on this node: its socket may lag the unit by a moment.
+        retries: 15,
+        delay: 2,
       }),
     ],
   }),
