@@ -33,12 +33,11 @@ export function engineWorkload(inventory: string, forks: number, o: EngineRun = 
   };
 }
 
-/** The compiled workload run by plain node, with the exit-race fix and TCP_NODELAY (precompiled.ts). */
+/** The compiled workload run by plain node, no ts-node (precompiled.ts): the start-up floor. */
 export function precompiledWorkload(distDir: string, inventory: string, forks: number): Cmd {
-  const js = (f: string) => path.join(distDir, 'bench', f);
   return {
-    label: `node -r DIST/bench/exit-race-preload.js -r DIST/bench/nodelay-preload.js DIST/bench/workload.js -i INV -f ${forks}`,
-    argv: [process.execPath, '-r', js('exit-race-preload.js'), '-r', js('nodelay-preload.js'), js('workload.js'), '-i', inventory, '-f', String(forks)],
+    label: `node DIST/bench/workload.js -i INV -f ${forks}`,
+    argv: [process.execPath, path.join(distDir, 'bench', 'workload.js'), '-i', inventory, '-f', String(forks)],
   };
 }
 

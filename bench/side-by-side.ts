@@ -14,8 +14,8 @@ export const SERIES = [
   'engine rerun',
   'engine rerun (type-checked)',
   'engine rerun (TCP_NODELAY what-if)',
-  'engine rerun (swc + TCP_NODELAY what-if)',
-  'engine rerun (precompiled JS + TCP_NODELAY what-if)',
+  'engine rerun (ts-node --swc)',
+  'engine rerun (precompiled JS, plain node)',
   'ansible first',
   'ansible rerun',
 ] as const;
@@ -63,7 +63,7 @@ export interface SideBySideOptions {
   readonly typeChecked: boolean;
   /** Also time a rerun with TCP_NODELAY forced (the proposed transport fix). */
   readonly noDelayWhatIf: boolean;
-  /** Also time a rerun with both what-ifs: `ts-node --swc` and TCP_NODELAY. */
+  /** Also time a rerun with `ts-node --swc` (SWC transpiles instead of TypeScript; @swc/core is pinned). */
   readonly swcWhatIf?: boolean;
   /** A compiled copy of the project (precompiled.ts): also time a rerun with plain node. */
   readonly precompiledDir?: string;
@@ -89,7 +89,7 @@ export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOp
   // What-ifs measure the engine as proposed: the exit-status race fixed too.
   const fixed = preloads.includes(PRELOAD.stickyExit) ? preloads : [...preloads, PRELOAD.stickyExit];
   const engineNoDelay = engineWorkload(lab.inventory, o.forks, { preloads: [...fixed, PRELOAD.noDelay] });
-  const engineSwc = engineWorkload(lab.inventory, o.forks, { swc: true, preloads: [...fixed, PRELOAD.noDelay] });
+  const engineSwc = engineWorkload(lab.inventory, o.forks, { swc: true, preloads });
   const engineJs = o.precompiledDir ? precompiledWorkload(o.precompiledDir, lab.inventory, o.forks) : undefined;
   const ansible = ansibleWorkload(lab.inventory, o.forks);
   const series = new Map<SeriesName, number[]>(SERIES.map((n) => [n, []]));
@@ -109,8 +109,8 @@ export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOp
         await measured(samples, 'engine rerun', engine, names, 0);
         if (o.typeChecked) await measured(samples, 'engine rerun (type-checked)', engineTyped, names, 0);
         if (o.noDelayWhatIf) await measured(samples, 'engine rerun (TCP_NODELAY what-if)', engineNoDelay, names, 0);
-        if (o.swcWhatIf) await measured(samples, 'engine rerun (swc + TCP_NODELAY what-if)', engineSwc, names, 0);
-        if (engineJs) await measured(samples, 'engine rerun (precompiled JS + TCP_NODELAY what-if)', engineJs, names, 0);
+        if (o.swcWhatIf) await measured(samples, 'engine rerun (ts-node --swc)', engineSwc, names, 0);
+        if (engineJs) await measured(samples, 'engine rerun (precompiled JS, plain node)', engineJs, names, 0);
       } else {
         await measured(samples, 'ansible first', ansible, names, TASK_COUNT);
         await measured(samples, 'ansible rerun', ansible, names, 0);

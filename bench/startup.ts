@@ -27,7 +27,7 @@ interface StartupCmd extends Cmd {
   readonly reference: boolean;
 }
 
-/** Whether `ts-node --swc` can run here (@swc/core in the project, or on NODE_PATH for a what-if). */
+/** Whether `ts-node --swc` can run here (@swc/core pinned in the project, or on NODE_PATH). */
 export function haveSwc(): boolean {
   try {
     require.resolve('@swc/core', { paths: [REPO_ROOT, ...(process.env.NODE_PATH ?? '').split(':').filter(Boolean)] });
@@ -50,7 +50,7 @@ export function startupCommands(playbookFile: string): StartupCmd[] {
       env: LISTING_ENV,
     });
   }
-  // What-if: `ts-node --swc` (transpiles with SWC; needs @swc/core, which the project does not install).
+  // `ts-node --swc`: SWC transpiles instead of the TypeScript compiler (needs @swc/core).
   if (haveSwc()) {
     const t = { typeCheck: false, reference: false };
     const ts = ['npx', 'ts-node', '--swc'];
