@@ -56,3 +56,11 @@ export function recapLines(stats: Readonly<Record<string, HostStats>>, paint: Pa
 export function banner(title: string, paint: Paint): string {
   return paint('bold', `${title} ${'*'.repeat(Math.max(3, 72 - title.length))}`);
 }
+
+export const CHECK_MODE_LINE = 'CHECK MODE: nothing will be changed';
+
+/** PLAY [name], with the batch (and its hosts, when asked) under serial. */
+export function playTitle(e: Extract<RunEvent, { type: 'play' }>, withHosts: boolean): string {
+  const batch = e.batch ? ` (batch ${e.batch.index}/${e.batch.count}${withHosts ? `: ${e.hosts.join(', ')}` : ''})` : '';
+  return `PLAY [${e.name}]${batch}`;
+}

@@ -1,7 +1,7 @@
 // The terminal view: a listr2 tree per task (task > host) under plain play banners, recap at the end.
 // listr2 owns the screen while a task runs, so logs, diffs and warnings are held until the task is drawn.
 import type { Reporter, RunEvent } from '../runner/events';
-import { banner, diffText, recapLines, resultLine, taskTitle, type Paint } from './format';
+import { CHECK_MODE_LINE, banner, diffText, playTitle, recapLines, resultLine, taskTitle, type Paint } from './format';
 
 type ResultEvent = Extract<RunEvent, { type: 'result' }>;
 
@@ -19,10 +19,10 @@ export class ListrReporter implements Reporter {
     const p = this.paint;
     switch (e.type) {
       case 'playbook':
-        if (e.check) this.write(p('warn', 'CHECK MODE: nothing will be changed'));
+        if (e.check) this.write(p('warn', CHECK_MODE_LINE));
         break;
       case 'play':
-        this.write(banner(`PLAY [${e.name}]${e.batch ? ` (batch ${e.batch.index}/${e.batch.count})` : ''}`, p));
+        this.write(banner(playTitle(e, false), p));
         break;
       case 'task':
         this.draw(taskTitle(e.task), e.hosts);

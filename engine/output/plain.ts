@@ -1,6 +1,6 @@
 // Ansible-like plain lines: the output when stdout is not a terminal (CI, logs, pipes).
 import type { Reporter, RunEvent } from '../runner/events';
-import { banner, diffText, recapLines, resultLine, taskTitle, type Paint } from './format';
+import { CHECK_MODE_LINE, banner, diffText, playTitle, recapLines, resultLine, taskTitle, type Paint } from './format';
 
 export class PlainReporter implements Reporter {
   constructor(
@@ -12,11 +12,11 @@ export class PlainReporter implements Reporter {
     const p = this.paint;
     switch (e.type) {
       case 'playbook':
-        if (e.check) this.write(p('warn', 'CHECK MODE: nothing will be changed'));
+        if (e.check) this.write(p('warn', CHECK_MODE_LINE));
         break;
       case 'play':
         this.write('');
-        this.write(banner(`PLAY [${e.name}]${e.batch ? ` (batch ${e.batch.index}/${e.batch.count}: ${e.hosts.join(', ')})` : ''}`, p));
+        this.write(banner(playTitle(e, true), p));
         break;
       case 'task':
         this.write('');
