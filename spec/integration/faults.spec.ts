@@ -21,7 +21,7 @@ import { queryRows } from '../../modules/mysql/client';
 import { KNOWN_HOSTS, REPO_ROOT, type LabHost } from '../../lab/config';
 import { hostVars } from '../../lab/inventory-file';
 import { LAB_START_TIMEOUT_MS, startLab, type LabHandle } from '../support/lab';
-import { labContext } from '../support/lab-context';
+import { labContext, type LabContext } from '../support/lab-context';
 import { keygen } from '../support/sshd';
 import { bigContent } from '../fixtures/playbooks/interruptible';
 
@@ -309,11 +309,23 @@ describe('safety: faults on the lab', function () {
 
   it("data: mysql_load refuses to load over vprotect2's non-empty vprotect database and leaves it as it was", async () => {
     const ctx = await labContext(lab, two.name);
+    // MariaDB is disabled at boot on a fresh lab host (the roles start it): this spec must not depend on
+    // site.ts having run first, so it starts the server itself and leaves it as it found it.
+    const wasActive = (await ctx.conn.exec('systemctl is-active --quiet mariadb')).code === 0;
+    if (!wasActive) expect((await ctx.conn.exec('systemctl start mariadb')).code, 'start mariadb').to.equal(0);
+    try {
+      await refusesAndKeepsTables(ctx);
+    } finally {
+      if (!wasActive) await ctx.conn.exec('systemctl stop mariadb');
+    }
+  });
+
+  async function refusesAndKeepsTables(ctx: LabContext): Promise<void> {
     const dump = `${remoteDir}/seed.sql`;
     const count = async (): Promise<number> =>
       Number((await queryRows(ctx, undefined, "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = 'vprotect'"))[0]!.n);
     const before = await count();
-    expect(before, 'the lab database holds tables (site.ts ran)').to.be.greaterThan(0);
+    expect(before, "the lab image's vprotect database holds tables").to.be.greaterThan(0);
     await ctx.conn.put(dump, 'DROP TABLE IF EXISTS ha_replication_check;\nCREATE TABLE spec_faults_overwrite (id INT);\n', { mode: 0o600 });
     let message = '';
     try {
@@ -328,5 +340,5 @@ describe('safety: faults on the lab', function () {
     );
     expect(await count()).to.equal(before);
     expect((await ctx.conn.exec(sh`test -e ${dump}.loaded`)).code, 'no load marker').to.equal(1);
-  });
+  }
 });
