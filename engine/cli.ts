@@ -5,6 +5,7 @@ import type { Connection } from './types';
 import type { HostEntry, Inventory } from './inventory/types';
 import type { Playbook, Vars } from './dsl';
 import type { Reporter } from './runner/events';
+import type { TypeCheckResult } from './type-check';
 import { ConfigError } from './errors';
 import { prepare, runPlaybook } from './runner/run';
 import { listHosts, listTags, listTasks } from './output/listing';
@@ -17,6 +18,8 @@ export interface CliIO {
   /** Specs inject fake hosts here; a real run opens SSH or local connections from the inventory. */
   readonly connect?: (entry: HostEntry) => Connection;
   readonly signal?: AbortSignal;
+  /** The playbook's type-check (runIfMain sets it for a .ts playbook); skipped by --no-type-check. */
+  readonly typeCheck?: () => TypeCheckResult;
 }
 
 export interface CliOptions {
@@ -39,6 +42,7 @@ export interface CliOptions {
   readonly vaultPasswordFile?: string;
   readonly acceptNewHostKeys: boolean;
   readonly knownHosts?: string;
+  readonly typeCheck: boolean;
 }
 
 const list = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -69,7 +73,8 @@ export function buildCommand(name: string): Command {
     .option('--json', 'machine-readable event stream on stdout, one JSON object per line', false)
     .addOption(new Option('--vault-password-file <file>', 'file holding the vault password (or env VPHA_VAULT_PASSWORD)'))
     .option('--accept-new-host-keys', 'record unknown SSH host keys in known_hosts (a changed key still fails)', false)
-    .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts; inventory var ansible_ssh_known_hosts_file)');
+    .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts; inventory var ansible_ssh_known_hosts_file)')
+    .option('--no-type-check', "run without type-checking the playbook's sources (checked once per change otherwise)");
 }
 
 /** Run a playbook from argv; resolves to the exit code. */
@@ -83,6 +88,14 @@ export async function main(pb: Playbook, argv: readonly string[], io: CliIO): Pr
   } catch (e) {
     const code = (e as { exitCode?: number }).exitCode;
     return code === 0 ? 0 : 1; // --help / --version exit 0; usage errors 1 (commander printed the reason)
+  }
+  if (o.typeCheck && io.typeCheck) {
+    const checked = io.typeCheck();
+    if (!checked.ok) {
+      io.err(checked.report);
+      io.err(`ERROR: ${pb.name}: the type errors above stop the run before any host is touched (--no-type-check runs it anyway)`);
+      return 1;
+    }
   }
   let secrets: ReadonlySet<string> = new Set();
   try {
@@ -205,12 +218,17 @@ export function runIfMain(mod: NodeJS.Module, pb: Playbook): void {
     process.stderr.write('\ninterrupted: finishing in-flight tasks (Ctrl-C again to quit now)\n');
     abort.abort();
   });
+  const entry = mod.filename;
+  const typeCheck = entry.endsWith('.ts') // compiled to JavaScript: tsc already checked it
+    ? () => (require('./type-check') as typeof import('./type-check')).typeCheckPlaybook(entry, { color: !!process.stderr.isTTY && !process.env.NO_COLOR })
+    : undefined;
   main(pb, process.argv.slice(2), {
     out: (l) => process.stdout.write(l + '\n'),
     err: (l) => process.stderr.write(l + '\n'),
     env: process.env,
     isTTY: !!process.stdout.isTTY,
     signal: abort.signal,
+    typeCheck,
   }).then(
     (code) => process.exit(code),
     (e: unknown) => {
