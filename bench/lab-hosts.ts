@@ -6,8 +6,7 @@ import * as path from 'node:path';
 import { KEEP_ENV, REPO_ROOT, labHosts, lightHosts, type LabHost } from '../lab/config';
 import { inventoryYaml } from '../lab/inventory-file';
 import { downLight, status, type HostStatus } from '../lab/lab';
-import { lightPid } from '../lab/light';
-import { must, run } from '../lab/proc';
+import { must } from '../lab/proc';
 import { progress } from './child';
 import { otherLabUsers, registerLabUser, unregisterLabUser } from '../lab/users';
 
@@ -61,26 +60,7 @@ export async function lightHostsUp(n: number): Promise<BenchHosts> {
     await labCli(['up', '--light', String(Math.max(n, onDisk))]);
     started.light = true;
   }
-  await privateRootHome(hosts);
   return { hosts, group: 'light', inventory: await writeBenchInventory(`light${n}`, 'light', hosts) };
-}
-
-/**
- * Light hosts share the controller's files, /root included, so every SSH session there runs the
- * controller's ~/.bashrc (bash sources it for sshd sessions); on this machine it runs `pyenv init`,
- * 0.1-1 s per session, which would swamp both tools' figures. An empty tmpfs over /root inside each
- * light host's own mount namespace (gone when it stops) takes that out; sshd's keys live elsewhere.
- */
-async function privateRootHome(hosts: readonly LabHost[]): Promise<void> {
-  const script = 'mountpoint -q /root || mount -t tmpfs -o mode=700,size=16m vpha-bench-root /root';
-  await Promise.all(
-    hosts.map(async (h) => {
-      const wrapper = await lightPid(h.name);
-      const sshd = wrapper && (await run(['pgrep', '-P', String(wrapper)])).stdout.trim().split('\n')[0];
-      if (!sshd) throw new Error(`light host ${h.name}: no sshd process found under its namespace wrapper`);
-      await must(['nsenter', '-t', sshd, '-m', 'sh', '-c', script]);
-    }),
-  );
 }
 
 /**

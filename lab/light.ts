@@ -1,6 +1,8 @@
 // Light hosts for scale benchmarks: a network namespace on the lab bridge, its own UTS name, a
-// private mount namespace where /tmp and /etc/lab-light are private tmpfs, and sshd only (no systemd).
-// They share the controller's other files: tasks run against them must write only to those two places.
+// private mount namespace where /tmp, /etc/lab-light and /root are private tmpfs, and sshd only (no
+// systemd). They share the controller's other files: tasks run against them must write only to /tmp and
+// /etc/lab-light. /root is emptied because bash sources root's ~/.bashrc for every SSH session: the
+// controller's (here `pyenv init`, 0.1-1 s per session) would otherwise run in every exec on every host.
 import { closeSync, existsSync, openSync, promises as fs } from 'node:fs';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -67,6 +69,7 @@ const INNER = [
   'echo "$1" > /proc/sys/kernel/hostname',
   `mount -t tmpfs -o mode=1777,size=64m lab-tmp /tmp`,
   `mount -t tmpfs -o mode=755,size=16m lab-light ${LIGHT_PRIVATE_DIR}`,
+  'mount -t tmpfs -o mode=700,size=16m lab-root /root',
   'exec /usr/sbin/sshd -D -e -f "$2"',
 ].join('; ');
 

@@ -171,7 +171,7 @@ describe('lab cluster (systemd-nspawn hosts)', function () {
       await downLight();
     });
 
-    it('answers SSH with its own name and keeps /tmp and /etc/lab-light private', async () => {
+    it("answers SSH with its own name, keeps /tmp and /etc/lab-light private and root's home empty", async () => {
       const inv = parse(await fs.readFile(LIGHT_INVENTORY_FILE, 'utf8')) as { all: { children: { light: { hosts: object } } } };
       expect(Object.keys(inv.all.children.light.hosts)).to.deep.equal(light.map((h) => h.name));
       const tag = randomBytes(4).toString('hex');
@@ -188,6 +188,8 @@ describe('lab cluster (systemd-nspawn hosts)', function () {
       try {
         for (const [i, conn] of a.entries()) {
           expect((await ok(conn, 'uname -n')).trim()).to.equal(light[i]!.name);
+          // The controller's ~/.bashrc must not run in every session (lab/light.ts).
+          expect((await ok(conn, 'mountpoint -q /root && ls -A /root | wc -l')).trim(), 'private, empty /root').to.equal('0');
           await ok(conn, sh`echo ${light[i]!.name} > /tmp/${tag} && echo ${light[i]!.name} > /etc/lab-light/${tag}`);
         }
         for (const [i, conn] of a.entries()) {
