@@ -7,6 +7,7 @@ import { FakeConnection } from '../../engine/connection/fake';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fakeFs } from './fake-files';
+import { PCS_VERSION_PROBE } from '../../modules/pcs/dialect';
 
 /** `mysql -X` output of one result set. */
 export function mysqlXml(rows: readonly Readonly<Record<string, string>>[]): string {
@@ -78,7 +79,7 @@ function siteHost(name: string, shared: Shared): FakeConnection {
   c.on('grep -m1 -E', { stdout: `${coordinates}\n` });
   c.on(/^sha256sum /, { stdout: `${'0'.repeat(64)}  /root/vprotect-ha-seed.sql\n` });
 
-  c.on('pcs --version', { stdout: '0.11.5\n' });
+  c.on(PCS_VERSION_PROBE, { stdout: '0.11.5-1+deb12u1\n' });
   // pcsd answers with a token only after `pcs host auth` ran here.
   let authed = false;
   c.on(/^pcs host auth /, () => ((authed = true), {}));

@@ -4,6 +4,7 @@ import { sh } from '../../../../engine/shell';
 import { pcsCibFile, pcsCibPush, pcsProperty } from '../../../../modules/pcs';
 import { moduleContext } from '../../../support/module-context';
 import { changing, fixture, pcsHost } from './pcs-fakes';
+import { PCS_VERSION_PROBE } from '../../../../modules/pcs/dialect';
 
 const HOWTO = fixture('cib-howto-0.11.xml');
 const FILE = '/root/drbd_cfg';
@@ -13,7 +14,7 @@ describe('pcs_cib_file and pcs_cib_push', () => {
     const h = pcsHost('vprotect1');
     const r = await pcsCibFile({ cibFile: FILE }).run(moduleContext(h));
     expect(r).to.deep.include({ changed: false, commands: [`umask 077; cibadmin --query > ` + sh`${FILE}`] });
-    expect(h.commands).to.deep.equal(['pcs --version', `umask 077; cibadmin --query > ` + sh`${FILE}`]);
+    expect(h.commands).to.deep.equal([PCS_VERSION_PROBE, `umask 077; cibadmin --query > ` + sh`${FILE}`]);
   });
 
   it('under --check writes no file, and later tasks on it read the live CIB instead', async () => {
@@ -22,7 +23,7 @@ describe('pcs_cib_file and pcs_cib_push', () => {
     await pcsCibFile({ cibFile: FILE }).run(ctx);
     const r = await pcsProperty({ cibFile: FILE, properties: { 'stonith-enabled': true } }).run(ctx);
     expect(r).to.deep.include({ changed: true, msg: 'would set stonith-enabled=true' });
-    expect(h.commands).to.deep.equal(['pcs --version', 'cibadmin --query']);
+    expect(h.commands).to.deep.equal([PCS_VERSION_PROBE, 'cibadmin --query']);
   });
 
   it('pushes with --config only when the file\'s configuration differs from the live one', async () => {

@@ -4,6 +4,7 @@ import { sh } from '../../../../engine/shell';
 import { pcsNode, pcsProperty, pcsResourceDefaults } from '../../../../modules/pcs';
 import { moduleContext } from '../../../support/module-context';
 import { changing, fixture, pcsHost } from './pcs-fakes';
+import { PCS_VERSION_PROBE } from '../../../../modules/pcs/dialect';
 
 const EMPTY = fixture('cib-empty-0.11.xml');
 const HOWTO = fixture('cib-howto-0.11.xml');
@@ -39,13 +40,13 @@ describe('pcs_property', () => {
     const h = pcsHost('vprotect1', { cib: EMPTY });
     const r = await pcsProperty(params).run(moduleContext(h, { check: true }));
     expect(r).to.deep.include({ changed: true, msg: 'would set no-quorum-policy=ignore stonith-enabled=false' });
-    expect(h.commands).to.deep.equal(['pcs --version', 'cibadmin --query']);
+    expect(h.commands).to.deep.equal([PCS_VERSION_PROBE, 'cibadmin --query']);
   });
 
   it('works on a CIB file with pcs -f, reading the file', async () => {
     const h = pcsHost('vprotect1').file('/root/drbd_cfg', EMPTY);
     await pcsProperty({ ...params, cibFile: '/root/drbd_cfg' }).run(moduleContext(h));
-    expect(h.commands).to.deep.equal(['pcs --version', sh`pcs -f /root/drbd_cfg property set ${'no-quorum-policy=ignore'} ${'stonith-enabled=false'}`]);
+    expect(h.commands).to.deep.equal([PCS_VERSION_PROBE, sh`pcs -f /root/drbd_cfg property set ${'no-quorum-policy=ignore'} ${'stonith-enabled=false'}`]);
   });
 
   it('names a missing CIB file and how to make it', async () => {
