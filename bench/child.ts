@@ -15,8 +15,10 @@ export interface Timed {
 export interface Cmd {
   readonly argv: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
-  /** What the report calls it, e.g. `npx ts-node -T bench/workload.ts`. */
+  /** What the report calls it, e.g. `npx ts-node bench/workload.ts`. */
   readonly label: string;
+  /** Run before each timed run, outside the timing (e.g. dropping the type-check stamp). */
+  readonly before?: () => void;
 }
 
 /** Busy CPU time of the whole machine so far (/proc/stat, all cores, in ms; USER_HZ is 100 on Linux). */
@@ -32,6 +34,7 @@ const KEEP_BYTES = 256 * 1024;
 export function timed(cmd: Cmd, timeoutMs = 30 * 60_000): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const [file, ...args] = cmd.argv;
+    cmd.before?.();
     const cpu0 = machineBusyMs();
     const t0 = process.hrtime.bigint();
     const child = spawn(file!, args, {

@@ -1,5 +1,7 @@
 // The commands the benchmark times, spelled as a user would type them.
+import { rmSync } from 'node:fs';
 import * as path from 'node:path';
+import { STAMP_DIR } from '../engine/type-check';
 import { REPO_ROOT } from '../lab/config';
 import type { Cmd } from './child';
 import { ANSIBLE_LOCALE } from './deps';
@@ -15,22 +17,37 @@ export const PRELOAD = {
   stickyExit: './bench/exit-race-preload.ts',
 } as const;
 
+/**
+ * How a playbook's TypeScript is checked (engine/type-check.ts; ts-node itself only transpiles, with SWC):
+ * `checked`: as users run it, the checker skipped because the sources are unchanged since the last check;
+ * `cold`: the first start after a change, the whole program checked (the stamp is dropped before each run);
+ * `unchecked`: `--no-type-check`.
+ */
+export type TypeCheckMode = 'checked' | 'cold' | 'unchecked';
+
 export interface EngineRun {
-  /** Plain `npx ts-node` (type-checked) instead of `-T`. */
-  readonly typeCheck?: boolean;
-  /** `ts-node --swc` (what-if: needs @swc/core). */
-  readonly swc?: boolean;
+  readonly typeCheck?: TypeCheckMode;
   readonly preloads?: readonly string[];
 }
 
-/** The engine running workload (a): `-T` skips type-checking (the documented fast rerun). */
-export function engineWorkload(inventory: string, forks: number, o: EngineRun = {}): Cmd {
-  const mode = o.swc ? ['--swc'] : o.typeCheck ? [] : ['-T'];
-  const ts = ['npx', 'ts-node', ...mode, ...(o.preloads ?? []).flatMap((p) => ['-r', p])];
+/** Makes the next start of any playbook run the type-checker again. */
+export const dropTypeCheckStamps = (): void => rmSync(path.join(REPO_ROOT, STAMP_DIR), { recursive: true, force: true });
+
+/** `npx ts-node PLAYBOOK ARGS` in the given type-check mode. */
+export function enginePlaybook(playbook: string, args: readonly string[], labelArgs: readonly string[], o: EngineRun = {}): Cmd {
+  const ts = ['npx', 'ts-node', ...(o.preloads ?? []).flatMap((p) => ['-r', p])];
+  const flag = o.typeCheck === 'unchecked' ? ['--no-type-check'] : [];
+  const cold = o.typeCheck === 'cold';
   return {
-    label: `${ts.join(' ')} bench/workload.ts -i INV -f ${forks}`,
-    argv: [...ts, 'bench/workload.ts', '-i', inventory, '-f', String(forks)],
+    label: `${[...ts, playbook, ...labelArgs, ...flag].join(' ')}${cold ? ' (sources changed: type-check stamp dropped first)' : ''}`,
+    argv: [...ts, playbook, ...args, ...flag],
+    ...(cold ? { before: dropTypeCheckStamps } : {}),
   };
+}
+
+/** The engine running workload (a). */
+export function engineWorkload(inventory: string, forks: number, o: EngineRun = {}): Cmd {
+  return enginePlaybook('bench/workload.ts', ['-i', inventory, '-f', String(forks)], ['-i', 'INV', '-f', String(forks)], o);
 }
 
 /** The compiled workload run by plain node, no ts-node (precompiled.ts): the start-up floor. */

@@ -27,7 +27,7 @@ const up = (rows: readonly HostStatus[], names: readonly string[]): boolean =>
 
 async function labCli(args: readonly string[]): Promise<void> {
   progress(`npm run lab -- ${args.join(' ')}`);
-  await must(['npx', 'ts-node', '-T', path.join(REPO_ROOT, 'lab', 'cli.ts'), ...args], { cwd: REPO_ROOT });
+  await must(['npx', 'ts-node', path.join(REPO_ROOT, 'lab', 'cli.ts'), ...args], { cwd: REPO_ROOT });
 }
 
 async function writeBenchInventory(name: string, group: string, hosts: readonly LabHost[]): Promise<string> {

@@ -2,7 +2,7 @@
 // SshConnection, per host. With --nodelay the ssh2 socket gets TCP_NODELAY (Nagle off), which
 // SshConnection does not set itself: the difference is the latency Nagle + delayed ACK add per exec.
 // Prints one JSON object: { "nodelay": bool, "msPerExec": { host: ms } }.
-//   npx ts-node -T bench/latency.ts INVENTORY [--nodelay]
+//   npx ts-node bench/latency.ts INVENTORY [--nodelay]
 import { openConnection } from '../engine/connection/index';
 import { loadInventory } from '../engine/inventory/load';
 import { installStickyExit } from './exit-race';
@@ -30,7 +30,7 @@ async function measure(inventoryFile: string): Promise<Record<string, number>> {
 if (require.main === module) {
   const [file, flag] = process.argv.slice(2);
   if (!file) {
-    process.stderr.write('usage: ts-node -T bench/latency.ts INVENTORY [--nodelay]\n');
+    process.stderr.write('usage: ts-node bench/latency.ts INVENTORY [--nodelay]\n');
     process.exit(1);
   }
   const nodelay = flag === '--nodelay';

@@ -1,7 +1,7 @@
 // Where an engine run's time goes, measured inside one process: start-up (node + ts-node + imports),
 // inventory and run, SSH handshakes and round trips (SshConnection.stats) per host, task durations.
 // Prints one JSON object (bench/run.ts reads it).
-//   npx ts-node -T bench/profile.ts [--nodelay] [--sticky-exit] PLAYBOOK.ts -i INV [other playbook flags]
+//   npx ts-node bench/profile.ts [--nodelay] [--sticky-exit] PLAYBOOK.ts -i INV [other playbook flags]
 import * as path from 'node:path';
 import type { Playbook } from '../engine/dsl';
 import type { Connection } from '../engine/types';
@@ -124,7 +124,7 @@ if (require.main === module) {
   }
   const [file, ...argv] = args;
   if (!file) {
-    process.stderr.write('usage: ts-node -T bench/profile.ts [--nodelay] [--sticky-exit] PLAYBOOK.ts -i INV [flags]\n');
+    process.stderr.write('usage: ts-node bench/profile.ts [--nodelay] [--sticky-exit] PLAYBOOK.ts -i INV [flags]\n');
     process.exit(1);
   }
   profileRun(file, argv).then(

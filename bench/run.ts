@@ -14,7 +14,7 @@ import type { RunProfile } from './profile';
 import { profileSection, scaleProfileLines, scaleSection, siteSection, startupSection, workloadASection, type ProfileFigures } from './report';
 import { rerunSpeedup, sideBySide, type SideBySide } from './side-by-side';
 import { siteRerun } from './site-rerun';
-import { haveSwc, measureStartup } from './startup';
+import { measureStartup } from './startup';
 import { buildPrecompiled } from './precompiled';
 import { median } from './stats';
 import { BENCH_DIR, TASK_COUNT } from './workload';
@@ -55,7 +55,7 @@ async function childJson<T>(argv: readonly string[]): Promise<T> {
 /** Profile of workload (a)'s no-op rerun: round trips, time split, SSH latency, start-up CPU. */
 async function profileA(lab: BenchHosts): Promise<ProfileFigures> {
   progress('profiling the no-op rerun (round trips, time split, SSH latency, start-up CPU)');
-  const ts = ['npx', 'ts-node', '-T'];
+  const ts = ['npx', 'ts-node'];
   // The hosts must hold the workload's result already, so that what is profiled is a no-op rerun.
   const converge = await timed(engineWorkload(lab.inventory, 10));
   if (converge.code !== 0) throw new Error(`converging the hosts before profiling failed:\n${tailOf(converge)}`);
@@ -112,7 +112,7 @@ async function profileScale(lab: BenchHosts, forks: number, workaround: boolean)
   progress(`(b) profiling the ${lab.hosts.length}-host no-op rerun, forks ${forks}`);
   const converge = await timed(engineWorkload(lab.inventory, forks, { preloads: workaround ? [PRELOAD.stickyExit] : [] }));
   if (converge.code !== 0) throw new Error(`converging the light hosts before profiling failed:\n${tailOf(converge)}`);
-  const argv = ['npx', 'ts-node', '-T', 'bench/profile.ts', ...(workaround ? ['--sticky-exit'] : []), 'bench/workload.ts', '-i', lab.inventory, '-f', String(forks)];
+  const argv = ['npx', 'ts-node', 'bench/profile.ts', ...(workaround ? ['--sticky-exit'] : []), 'bench/workload.ts', '-i', lab.inventory, '-f', String(forks)];
   const r = await timed({ label: argv.join(' '), argv });
   if (r.code !== 0) throw new Error(`profiling at scale failed:\n${tailOf(r)}`);
   await mustOnEveryHost(lab.inventory, `rm -rf ${BENCH_DIR}`);
@@ -151,9 +151,8 @@ async function main(o: Options): Promise<void> {
           precompiledDir: precompiledDir ?? undefined,
           rounds,
           forks: 10,
-          typeChecked: true,
+          typeCheckRows: true,
           noDelayWhatIf: true,
-          swcWhatIf: haveSwc(),
           ensureHosts: () => fullHosts(2),
         });
         speedup = rerunSpeedup(a);
@@ -187,7 +186,7 @@ async function main(o: Options): Promise<void> {
         const workaround = !plain.includes('clean');
         const opts = {
           rounds: scaleRounds,
-          typeChecked: false,
+          typeCheckRows: false,
           noDelayWhatIf: true,
           enginePreloads: workaround ? [PRELOAD.stickyExit] : [],
           ensureHosts: () => lightHostsUp(o.light),

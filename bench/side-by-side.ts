@@ -12,9 +12,9 @@ import { BENCH_DIR, TASK_COUNT } from './workload';
 export const SERIES = [
   'engine first',
   'engine rerun',
-  'engine rerun (type-checked)',
+  'engine rerun (--no-type-check)',
+  'engine rerun (sources changed: full type-check)',
   'engine rerun (TCP_NODELAY what-if)',
-  'engine rerun (ts-node --swc)',
   'engine rerun (precompiled JS, plain node)',
   'ansible first',
   'ansible rerun',
@@ -29,7 +29,7 @@ export interface SideBySide {
   readonly series: Map<SeriesName, number[]>;
   /** Busy CPU of the whole machine (ms) during each run, same order. */
   readonly cpu: Map<SeriesName, number[]>;
-  /** Per round: ansible rerun / engine rerun (-T). */
+  /** Per round: ansible rerun / engine rerun (as users run it: type-checked, sources unchanged). */
   readonly rerunRatios: number[];
   /** Why rounds were redone (first line of the failure each time). */
   readonly redone: readonly string[];
@@ -59,12 +59,10 @@ async function measured(round: RoundSamples, name: SeriesName, cmd: Cmd, hosts: 
 export interface SideBySideOptions {
   readonly rounds: number;
   readonly forks: number;
-  /** Also time a type-checked engine rerun (workload a; skipped for the scale runs). */
-  readonly typeChecked: boolean;
+  /** Also time reruns with --no-type-check and with a full type-check (workload a; skipped for the scale runs). */
+  readonly typeCheckRows: boolean;
   /** Also time a rerun with TCP_NODELAY forced (the proposed transport fix). */
   readonly noDelayWhatIf: boolean;
-  /** Also time a rerun with `ts-node --swc` (SWC transpiles instead of TypeScript; @swc/core is pinned). */
-  readonly swcWhatIf?: boolean;
   /** A compiled copy of the project (precompiled.ts): also time a rerun with plain node. */
   readonly precompiledDir?: string;
   /** Called before a redone round: make sure the lab hosts are (still) up. */
@@ -85,11 +83,11 @@ export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOp
   const names = lab.hosts.map((h) => h.name);
   const preloads = o.enginePreloads ?? [];
   const engine = engineWorkload(lab.inventory, o.forks, { preloads });
-  const engineTyped = engineWorkload(lab.inventory, o.forks, { typeCheck: true, preloads });
+  const engineUnchecked = engineWorkload(lab.inventory, o.forks, { typeCheck: 'unchecked', preloads });
+  const engineCold = engineWorkload(lab.inventory, o.forks, { typeCheck: 'cold', preloads });
   // What-ifs measure the engine as proposed: the exit-status race fixed too.
   const fixed = preloads.includes(PRELOAD.stickyExit) ? preloads : [...preloads, PRELOAD.stickyExit];
   const engineNoDelay = engineWorkload(lab.inventory, o.forks, { preloads: [...fixed, PRELOAD.noDelay] });
-  const engineSwc = engineWorkload(lab.inventory, o.forks, { swc: true, preloads });
   const engineJs = o.precompiledDir ? precompiledWorkload(o.precompiledDir, lab.inventory, o.forks) : undefined;
   const ansible = ansibleWorkload(lab.inventory, o.forks);
   const series = new Map<SeriesName, number[]>(SERIES.map((n) => [n, []]));
@@ -107,9 +105,11 @@ export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOp
       if (tool === 'engine') {
         await measured(samples, 'engine first', engine, names, TASK_COUNT);
         await measured(samples, 'engine rerun', engine, names, 0);
-        if (o.typeChecked) await measured(samples, 'engine rerun (type-checked)', engineTyped, names, 0);
+        if (o.typeCheckRows) {
+          await measured(samples, 'engine rerun (--no-type-check)', engineUnchecked, names, 0);
+          await measured(samples, 'engine rerun (sources changed: full type-check)', engineCold, names, 0);
+        }
         if (o.noDelayWhatIf) await measured(samples, 'engine rerun (TCP_NODELAY what-if)', engineNoDelay, names, 0);
-        if (o.swcWhatIf) await measured(samples, 'engine rerun (ts-node --swc)', engineSwc, names, 0);
         if (engineJs) await measured(samples, 'engine rerun (precompiled JS, plain node)', engineJs, names, 0);
       } else {
         await measured(samples, 'ansible first', ansible, names, TASK_COUNT);
@@ -150,9 +150,8 @@ export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOp
   if (!aborted) await reset();
   const commands = [
     engine.label,
-    ...(o.typeChecked ? [engineTyped.label] : []),
+    ...(o.typeCheckRows ? [engineUnchecked.label, engineCold.label] : []),
     ...(o.noDelayWhatIf ? [engineNoDelay.label] : []),
-    ...(o.swcWhatIf ? [engineSwc.label] : []),
     ...(engineJs ? [`${engineJs.label} (DIST: the project compiled by tsc)`] : []),
     `ANSIBLE_CONFIG=bench/ansible/ansible.cfg ${ansible.label}`,
   ];

@@ -4,11 +4,11 @@
 import { REPO_ROOT } from '../lab/config';
 import { LAB_VAULT_PASSWORD_FILE } from '../lab/secrets';
 import { timed, tailOf, type Cmd, type Timed } from './child';
+import { enginePlaybook, type TypeCheckMode } from './commands';
 import type { BenchHosts } from './lab-hosts';
 import type { RunProfile } from './profile';
 import { recapProblem } from './recap';
 import { onEveryHost } from './remote';
-import { haveSwc } from './startup';
 
 export type SiteRerun =
   | {
@@ -24,12 +24,10 @@ export type SiteRerun =
 /** The services a deployed cluster runs on every node. */
 const DEPLOYED = 'systemctl is-active --quiet corosync pacemaker mariadb';
 
-export function siteCommand(mode: 'type-checked' | '-T' | '--swc'): Cmd {
-  const ts = ['npx', 'ts-node', ...(mode === 'type-checked' ? [] : [mode])];
-  return {
-    label: `${ts.join(' ')} playbooks/site.ts -i inventory/lab --vault-password-file ${LAB_VAULT_PASSWORD_FILE}`,
-    argv: [...ts, 'playbooks/site.ts', '-i', `${REPO_ROOT}/inventory/lab`, '--vault-password-file', LAB_VAULT_PASSWORD_FILE],
-  };
+const SITE_ARGS = ['-i', `${REPO_ROOT}/inventory/lab`, '--vault-password-file', LAB_VAULT_PASSWORD_FILE];
+
+export function siteCommand(typeCheck: TypeCheckMode): Cmd {
+  return enginePlaybook('playbooks/site.ts', SITE_ARGS, ['-i', 'inventory/lab', '--vault-password-file', LAB_VAULT_PASSWORD_FILE], { typeCheck });
 }
 
 export async function siteRerun(lab: BenchHosts, rounds: number): Promise<SiteRerun> {
@@ -42,11 +40,11 @@ export async function siteRerun(lab: BenchHosts, rounds: number): Promise<SiteRe
     };
   }
   const names = lab.hosts.map((h) => h.name);
-  const cmds = [siteCommand('type-checked'), siteCommand('-T'), ...(haveSwc() ? [siteCommand('--swc')] : [])];
+  const cmds = [siteCommand('checked'), siteCommand('unchecked'), siteCommand('cold')];
   const problemOf = (t: Timed): string | undefined => (t.code !== 0 ? `exit ${t.code}` : recapProblem(t.stdout, names, 0));
   // One untimed run first: it must already be a no-op (twice more if the shared lab got in the way).
-  let warm = await timed(cmds[1]!);
-  for (let i = 0; i < 2 && problemOf(warm); i++) warm = await timed(cmds[1]!);
+  let warm = await timed(cmds[0]!);
+  for (let i = 0; i < 2 && problemOf(warm); i++) warm = await timed(cmds[0]!);
   if (problemOf(warm)) return { measured: false, why: `site.ts rerun is not a no-op on the lab (${problemOf(warm)}):\n${tailOf(warm, 8)}` };
   const series = new Map<string, number[]>(cmds.map((c) => [c.label, []]));
   const redone: string[] = [];
@@ -68,7 +66,7 @@ export async function siteRerun(lab: BenchHosts, rounds: number): Promise<SiteRe
 
 /** One in-process profile of the rerun (bench/profile.ts): round trips, time by role, slowest tasks. */
 async function profileSite(): Promise<RunProfile | undefined> {
-  const argv = ['npx', 'ts-node', '-T', 'bench/profile.ts', 'playbooks/site.ts', ...siteCommand('-T').argv.slice(4)];
+  const argv = ['npx', 'ts-node', 'bench/profile.ts', 'playbooks/site.ts', ...SITE_ARGS];
   for (let attempt = 0; attempt < 3; attempt++) {
     const r = await timed({ label: 'profile site.ts', argv });
     if (r.code !== 0) continue;

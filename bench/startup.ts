@@ -1,13 +1,16 @@
-// Workload (d): the engine's start-up, `--help` and `--list-tasks` of a playbook file, with ts-node's
-// type-checking off (-T) and on, each timed as a whole command.
-import { REPO_ROOT } from '../lab/config';
+// Workload (d): the engine's start-up, `--help` and `--list-tasks` of a playbook file, with the
+// playbook's type-check off and on, each timed as a whole command.
 import { timed, tailOf, type Cmd } from './child';
+import { enginePlaybook, type TypeCheckMode } from './commands';
 import { median } from './stats';
+
+/** Which start-up target a row is held to: type-checking off (< 1 s) or on (< 2 s). */
+export type StartupCheck = 'off' | 'on';
 
 export interface StartupCase {
   readonly label: string;
-  readonly typeCheck: boolean;
-  /** A reference row (no target): the same start-up without npx. */
+  readonly typeCheck: StartupCheck;
+  /** A reference row (no target). */
   readonly reference: boolean;
   /** Median wall time, or undefined when the command failed. */
   readonly ms?: number;
@@ -23,53 +26,35 @@ export const LISTING_ENV: Readonly<Record<string, string>> = {
 };
 
 interface StartupCmd extends Cmd {
-  readonly typeCheck: boolean;
+  readonly typeCheck: StartupCheck;
   readonly reference: boolean;
 }
 
-/** Whether `ts-node --swc` can run here (@swc/core pinned in the project, or on NODE_PATH). */
-export function haveSwc(): boolean {
-  try {
-    require.resolve('@swc/core', { paths: [REPO_ROOT, ...(process.env.NODE_PATH ?? '').split(':').filter(Boolean)] });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
+/**
+ * `--help` (never type-checks: it runs nothing) and `--list-tasks` (type-checks like a run) in the three
+ * type-check modes of commands.ts, and `node -r ts-node/register` without npx as a reference.
+ */
 export function startupCommands(playbookFile: string): StartupCmd[] {
-  const cmds: StartupCmd[] = [];
-  for (const typeCheck of [false, true]) {
-    const ts = typeCheck ? ['npx', 'ts-node'] : ['npx', 'ts-node', '-T'];
-    const t = { typeCheck, reference: false };
-    cmds.push({ ...t, label: `${ts.join(' ')} ${playbookFile} --help`, argv: [...ts, playbookFile, '--help'] });
-    cmds.push({
-      ...t,
-      label: `${ts.join(' ')} ${playbookFile} -i inventory/prod --list-tasks`,
-      argv: [...ts, playbookFile, '-i', 'inventory/prod', '--list-tasks'],
-      env: LISTING_ENV,
-    });
-  }
-  // `ts-node --swc`: SWC transpiles instead of the TypeScript compiler (needs @swc/core).
-  if (haveSwc()) {
-    const t = { typeCheck: false, reference: false };
-    const ts = ['npx', 'ts-node', '--swc'];
-    cmds.push({ ...t, label: `${ts.join(' ')} ${playbookFile} --help`, argv: [...ts, playbookFile, '--help'] });
-    cmds.push({
-      ...t,
-      label: `${ts.join(' ')} ${playbookFile} -i inventory/prod --list-tasks`,
-      argv: [...ts, playbookFile, '-i', 'inventory/prod', '--list-tasks'],
-      env: LISTING_ENV,
-    });
-  }
-  // What npx and the ts-node launcher add: the same -T start-up through node directly.
-  cmds.push({
-    typeCheck: false,
-    reference: true,
-    label: `node -r ts-node/register/transpile-only ${playbookFile} --help`,
-    argv: [process.execPath, '-r', 'ts-node/register/transpile-only', playbookFile, '--help'],
+  const listing = ['-i', 'inventory/prod', '--list-tasks'];
+  const row = (check: StartupCheck, typeCheck: TypeCheckMode, args: readonly string[], env?: Record<string, string>): StartupCmd => ({
+    ...enginePlaybook(playbookFile, args, args, { typeCheck }),
+    typeCheck: check,
+    reference: false,
+    ...(env ? { env } : {}),
   });
-  return cmds;
+  return [
+    row('off', 'checked', ['--help']),
+    row('off', 'unchecked', listing, LISTING_ENV),
+    row('on', 'checked', listing, LISTING_ENV),
+    row('on', 'cold', listing, LISTING_ENV),
+    // What npx and the ts-node launcher add.
+    {
+      typeCheck: 'off',
+      reference: true,
+      label: `node -r ts-node/register ${playbookFile} --help`,
+      argv: [process.execPath, '-r', 'ts-node/register', playbookFile, '--help'],
+    },
+  ];
 }
 
 /** Each command `rounds` times, interleaved (one of each per round) so machine noise hits all alike. */

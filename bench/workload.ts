@@ -1,7 +1,7 @@
 // Workload (a) of issue 6: 20 tasks (5 each of command, lineinfile, copy, template) on every host of
 // the inventory given, writing under /tmp/vpha-bench. bench/ansible/workload.yml is the same work for
 // ansible-playbook. Every task is idempotent, so a rerun must report changed=0.
-//   npx ts-node -T bench/workload.ts -i inventory/lab/hosts.yml [-f 10]
+//   npx ts-node bench/workload.ts -i inventory/lab/hosts.yml [-f 10]
 import * as path from 'node:path';
 import { play, playbook, task, type Node, type Vars } from '../engine/dsl';
 import { runIfMain } from '../engine/cli';

@@ -17,7 +17,8 @@ interface Stamp {
   readonly files: Readonly<Record<string, string>>;
 }
 
-const STAMP_DIR = path.join('node_modules', '.cache', 'vpha-type-check');
+/** Where the stamps live, under the project root (removing it makes the next start check again). */
+export const STAMP_DIR = path.join('node_modules', '.cache', 'vpha-type-check');
 
 const hashOf = (file: string): string | undefined => {
   try {
