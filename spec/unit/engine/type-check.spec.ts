@@ -2,7 +2,7 @@
 // reads, type-only imports included; a type error stops `npx ts-node PLAYBOOK` before any host is touched.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main, type CliIO } from '../../../engine/cli';
@@ -31,7 +31,8 @@ describe('type-check of a playbook', function () {
     const p = project('export interface Shape { port: number }\n');
     made.push(p.dir);
     expect(typeCheckPlaybook(p.entry)).to.deep.equal({ ok: true, cached: false });
-    expect(readdirSync(path.join(p.dir, 'node_modules/.cache/vpha-type-check'))).to.have.length(1);
+    const cache = readdirSync(path.join(p.dir, 'node_modules/.cache/vpha-type-check'));
+    expect(cache.map((f) => path.extname(f)).sort(), 'a stamp and the build info').to.deep.equal(['.json', '.tsbuildinfo']);
     expect(typeCheckPlaybook(p.entry)).to.deep.equal({ ok: true, cached: true });
 
     p.write('shape.ts', 'export interface Shape { port: string }\n'); // never in require.cache: erased at run time
@@ -89,8 +90,10 @@ describe('type-check of a playbook', function () {
   });
 
   it('`npx ts-node PLAYBOOK` with a type error exits 1 with the compiler message and runs nothing', () => {
-    // Inside the repository (its tsconfig and node_modules), in a directory of its own removed afterwards.
-    const dir = mkdtempSync(path.join(REPO, 'spec', 'fixtures', 'tmp-type-check-'));
+    // Inside the repository (its tsconfig and node_modules) but outside tsconfig's include, so that a copy
+    // left by an interrupted run cannot break `tsc --noEmit`; removed afterwards.
+    mkdirSync(path.join(REPO, '.spec-tmp'), { recursive: true });
+    const dir = mkdtempSync(path.join(REPO, '.spec-tmp', 'type-check-'));
     made.push(dir);
     const entry = path.join(dir, 'broken.ts');
     const marker = path.join(dir, 'ran');
@@ -98,8 +101,8 @@ describe('type-check of a playbook', function () {
       entry,
       [
         "import { writeFileSync } from 'node:fs';",
-        "import { runIfMain } from '../../../engine/cli';",
-        "import { play, playbook } from '../../../engine/dsl';",
+        "import { runIfMain } from '../../engine/cli';",
+        "import { play, playbook } from '../../engine/dsl';",
         `writeFileSync(${JSON.stringify(marker)}, 'module body ran');`,
         "const forks: number = 'ten';",
         "runIfMain(module, playbook('broken', [play({ name: 'p', hosts: 'all', tasks: [] })]));",
