@@ -20,7 +20,8 @@ export const PRELOAD = {
 /**
  * How a playbook's TypeScript is checked (engine/type-check.ts; ts-node itself only transpiles, with SWC):
  * `checked`: as users run it, the checker skipped because the sources are unchanged since the last check;
- * `cold`: the first start after a change, the whole program checked (the stamp is dropped before each run);
+ * `cold`: the worst case of a start after a change: the whole type-check cache (stamp and incremental
+ *   build info) is dropped before each run, so the whole program is checked;
  * `unchecked`: `--no-type-check`.
  */
 export type TypeCheckMode = 'checked' | 'cold' | 'unchecked';
