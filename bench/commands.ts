@@ -11,8 +11,6 @@ export const ANSIBLE_CFG = path.join(ANSIBLE_DIR, 'ansible.cfg');
 
 /** Workarounds and what-ifs loaded into an engine run with `ts-node -r` (see each file). */
 export const PRELOAD = {
-  /** The proposed TCP_NODELAY change (nodelay.ts). */
-  noDelay: './bench/nodelay-preload.ts',
   /** The exit-status race worked around (exit-race.ts). */
   stickyExit: './bench/exit-race-preload.ts',
 } as const;

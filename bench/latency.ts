@@ -1,12 +1,9 @@
 // One SSH round trip's cost on the engine's transport: sequential `true` execs over an open
-// SshConnection, per host. With --nodelay the ssh2 socket gets TCP_NODELAY (Nagle off), which
-// SshConnection does not set itself: the difference is the latency Nagle + delayed ACK add per exec.
-// Prints one JSON object: { "nodelay": bool, "msPerExec": { host: ms } }.
-//   npx ts-node bench/latency.ts INVENTORY [--nodelay]
+// SshConnection, per host. Prints one JSON object: { "msPerExec": { host: ms } }.
+//   npx ts-node bench/latency.ts INVENTORY
 import { openConnection } from '../engine/connection/index';
 import { loadInventory } from '../engine/inventory/load';
 import { installStickyExit } from './exit-race';
-import { forceNoDelay } from './nodelay';
 
 const EXECS = 20;
 
@@ -28,17 +25,15 @@ async function measure(inventoryFile: string): Promise<Record<string, number>> {
 }
 
 if (require.main === module) {
-  const [file, flag] = process.argv.slice(2);
+  const [file] = process.argv.slice(2);
   if (!file) {
-    process.stderr.write('usage: ts-node bench/latency.ts INVENTORY [--nodelay]\n');
+    process.stderr.write('usage: ts-node bench/latency.ts INVENTORY\n');
     process.exit(1);
   }
-  const nodelay = flag === '--nodelay';
   installStickyExit(); // 20 back-to-back `true` execs hit the exit-status race often (see exit-race.ts)
-  if (nodelay) forceNoDelay();
   measure(file).then(
     (msPerExec) => {
-      process.stdout.write(JSON.stringify({ nodelay, msPerExec }) + '\n');
+      process.stdout.write(JSON.stringify({ msPerExec }) + '\n');
       process.exit(0);
     },
     (e: unknown) => {

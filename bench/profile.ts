@@ -1,13 +1,12 @@
 // Where an engine run's time goes, measured inside one process: start-up (node + ts-node + imports),
 // inventory and run, SSH handshakes and round trips (SshConnection.stats) per host, task durations.
 // Prints one JSON object (bench/run.ts reads it).
-//   npx ts-node bench/profile.ts [--nodelay] [--sticky-exit] PLAYBOOK.ts -i INV [other playbook flags]
+//   npx ts-node bench/profile.ts [--sticky-exit] PLAYBOOK.ts -i INV [other playbook flags]
 import * as path from 'node:path';
 import type { Playbook } from '../engine/dsl';
 import type { Connection } from '../engine/types';
 import type { RunEvent } from '../engine/runner/events';
 import { installStickyExit } from './exit-race';
-import { forceNoDelay } from './nodelay';
 
 export interface RunProfile {
   /** process.uptime() when this script's body started: node, ts-node and this file's own imports. */
@@ -117,14 +116,13 @@ export async function profileRun(playbookFile: string, argv: readonly string[]):
 if (require.main === module) {
   const args = process.argv.slice(2);
   for (;;) {
-    if (args[0] === '--nodelay') forceNoDelay();
-    else if (args[0] === '--sticky-exit') installStickyExit();
+    if (args[0] === '--sticky-exit') installStickyExit();
     else break;
     args.shift();
   }
   const [file, ...argv] = args;
   if (!file) {
-    process.stderr.write('usage: ts-node bench/profile.ts [--nodelay] [--sticky-exit] PLAYBOOK.ts -i INV [flags]\n');
+    process.stderr.write('usage: ts-node bench/profile.ts [--sticky-exit] PLAYBOOK.ts -i INV [flags]\n');
     process.exit(1);
   }
   profileRun(file, argv).then(

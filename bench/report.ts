@@ -44,20 +44,16 @@ const med = (r: SideBySide, n: SeriesName): number => median(r.series.get(n) ?? 
 export function workloadASection(r: SideBySide, speedup: number): string[] {
   const unchecked = med(r, 'ansible rerun') / med(r, 'engine rerun (--no-type-check)');
   const cold = med(r, 'ansible rerun') / med(r, 'engine rerun (sources changed: full type-check)');
-  const whatIf = med(r, 'ansible rerun') / med(r, 'engine rerun (TCP_NODELAY what-if)');
   const js = med(r, 'ansible rerun') / med(r, 'engine rerun (precompiled JS, plain node)');
   return [
     `## (a) 20 tasks (5 each of command, lineinfile, copy, template) on ${r.hosts} lab hosts, forks ${r.forks}`,
     '',
-    ...seriesRows(r, ['engine first', 'engine rerun', 'engine rerun (--no-type-check)', 'engine rerun (sources changed: full type-check)', 'engine rerun (TCP_NODELAY what-if)', 'engine rerun (precompiled JS, plain node)', 'ansible first', 'ansible rerun']),
+    ...seriesRows(r, ['engine first', 'engine rerun', 'engine rerun (--no-type-check)', 'engine rerun (sources changed: full type-check)', 'engine rerun (precompiled JS, plain node)', 'ansible first', 'ansible rerun']),
     '',
     `- no-op rerun speed-up vs ansible (median of per-round ratios, engine as users run it: \`npx ts-node\`, type-checked, sources unchanged): **${x(speedup)}** ` +
       `(rounds: ${r.rerunRatios.map((v) => v.toFixed(1)).join(', ')}); target >= ${TARGETS.rerunSpeedup}x: **${verdict(speedup >= TARGETS.rerunSpeedup)}**`,
     ...(Number.isFinite(unchecked) ? [`- no-op rerun with \`--no-type-check\`: ${x(unchecked)} (ratio of medians)`] : []),
     ...(Number.isFinite(cold) ? [`- no-op rerun right after a source change (the whole program type-checked first): ${x(cold)}`] : []),
-    ...(Number.isFinite(whatIf)
-      ? [`- no-op rerun with TCP_NODELAY forced on the SSH socket by the benchmark: ${x(whatIf)} (no gain once the engine sets it itself, as it does since this benchmark found the 40 ms stalls)`]
-      : []),
     ...(Number.isFinite(js) ? [`- no-op rerun of the engine compiled to JavaScript once (plain node, no ts-node, no npx): ${x(js)}: the floor of this design on this machine`] : []),
     `- first run speed-up: ${x(med(r, 'ansible first') / med(r, 'engine first'))}`,
     '- every counted run was checked in its PLAY RECAP: first runs changed=20 per host, reruns changed=0, none failed or unreachable',
@@ -70,8 +66,8 @@ export function workloadASection(r: SideBySide, speedup: number): string[] {
 
 export interface ProfileFigures {
   readonly plain: readonly RunProfile[];
-  readonly noDelay: readonly RunProfile[];
-  readonly latency: { readonly plain: number; readonly noDelay: number };
+  /** One exec round trip on an open connection (bench/latency.ts). */
+  readonly latencyMs: number;
   readonly startup: StartupProfile;
 }
 
@@ -88,9 +84,7 @@ export function profileSection(p: ProfileFigures, taskCount: number): string[] {
     `- node + ts-node start: ${m(p.plain, (q) => q.bootMs)}; importing the playbook (engine, modules, libraries, each .ts transpiled): ${m(p.plain, (q) => q.importMs)}; ` +
       `run (inventory, connect, facts, ${taskCount} tasks, recap): ${m(p.plain, (q) => q.runMs)}`,
     `- inside the run: first task (SSH handshake + facts) ${m(p.plain, (q) => q.firstTaskMs)}, every other task ${m(p.plain, (q) => q.taskMs)} per host`,
-    `- one SSH exec round trip on an open connection: ${p.latency.plain.toFixed(1)} ms as the engine is; ${p.latency.noDelay.toFixed(1)} ms with TCP_NODELAY forced` +
-      (p.latency.plain > 3 * p.latency.noDelay ? ' (Nagle + delayed ACK hold each channel\'s small packets ~40 ms: the engine does not set TCP_NODELAY)' : ' (the engine sets TCP_NODELAY)'),
-    `- the same run with TCP_NODELAY forced: run ${m(p.noDelay, (q) => q.runMs)}, first task ${m(p.noDelay, (q) => q.firstTaskMs)}, other tasks ${m(p.noDelay, (q) => q.taskMs)}`,
+    `- one SSH exec round trip on an open connection: ${p.latencyMs.toFixed(1)} ms`,
     `- start-up CPU (\`node --cpu-prof -r ts-node/register/transpile-only bench/workload.ts --help\`, ${p.startup.tsFiles} .ts files and ${p.startup.packageFiles} package files loaded): ` +
       p.startup.top.slice(0, 5).map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`).join(', ') + ` of ${p.startup.totalMs.toFixed(0)} ms`,
   ];
@@ -108,14 +102,14 @@ export function scaleSection(base: SideBySide, runs: readonly SideBySide[], plai
         : 'So the engine runs below are the engine as it is (no workaround). ') +
       'The light hosts get an empty tmpfs over /root (they share the controller\'s, whose .bashrc runs `pyenv init` in every SSH session).',
     '',
-    '| hosts | forks | engine first | engine rerun | engine rerun, TCP_NODELAY | ansible first | ansible rerun | engine rerun: machine CPU busy / CPUs |',
-    '|---|---|---|---|---|---|---|---|',
+    '| hosts | forks | engine first | engine rerun | ansible first | ansible rerun | engine rerun: machine CPU busy / CPUs |',
+    '|---|---|---|---|---|---|---|',
   ];
   for (const r of [base, ...runs]) {
     const c = (n: SeriesName) => seconds(med(r, n));
     // Busy CPU over the CPU count: the least wall time the work could take on this machine.
     const floor = median(r.cpu.get('engine rerun') ?? []) / availableParallelism();
-    lines.push(`| ${r.hosts} | ${r.forks} | ${c('engine first')} | ${c('engine rerun')} | ${c('engine rerun (TCP_NODELAY what-if)')} | ${c('ansible first')} | ${c('ansible rerun')} | ${seconds(floor)} |`);
+    lines.push(`| ${r.hosts} | ${r.forks} | ${c('engine first')} | ${c('engine rerun')} | ${c('ansible first')} | ${c('ansible rerun')} | ${seconds(floor)} |`);
   }
   lines.push('', ...[base, ...runs].flatMap(redoneLines));
   for (const r of runs) {

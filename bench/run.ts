@@ -60,24 +60,22 @@ async function profileA(lab: BenchHosts): Promise<ProfileFigures> {
   const converge = await timed(engineWorkload(lab.inventory, 10));
   if (converge.code !== 0) throw new Error(`converging the hosts before profiling failed:\n${tailOf(converge)}`);
   // Three clean no-op reruns; a run hit by someone else's use of the shared lab is repeated (twice at most).
-  const runs = async (extra: string[]): Promise<RunProfile[]> => {
+  const runs = async (): Promise<RunProfile[]> => {
     const out: RunProfile[] = [];
     for (let misses = 0; out.length < 3; ) {
-      const p = await childJson<RunProfile>([...ts, 'bench/profile.ts', ...extra, 'bench/workload.ts', '-i', lab.inventory]);
+      const p = await childJson<RunProfile>([...ts, 'bench/profile.ts', 'bench/workload.ts', '-i', lab.inventory]);
       if (p.exitCode === 0 && p.changed === 0) out.push(p);
       else if (++misses > 2) throw new Error(`profiled rerun was not a clean no-op: exit ${p.exitCode}, ${p.changed} changed; ${p.problems.join('; ')}`);
       else progress(`  profiled run repeated (exit ${p.exitCode}, ${p.changed} changed): ${p.problems.join('; ')}`);
     }
     return out;
   };
-  const plain = await runs([]);
-  const noDelay = await runs(['--nodelay']);
+  const plain = await runs();
   type Latency = { msPerExec: Record<string, number> };
-  const lat = async (extra: string[]) => median(Object.values((await childJson<Latency>([...ts, 'bench/latency.ts', lab.inventory, ...extra])).msPerExec));
-  const latency = { plain: await lat([]), noDelay: await lat(['--nodelay']) };
+  const latencyMs = median(Object.values((await childJson<Latency>([...ts, 'bench/latency.ts', lab.inventory])).msPerExec));
   const startup = await profileStartup(['-r', 'ts-node/register/transpile-only'], 'bench/workload.ts', ['--help']);
   await mustOnEveryHost(lab.inventory, `rm -rf ${BENCH_DIR}`);
-  return { plain, noDelay, latency, startup };
+  return { plain, latencyMs, startup };
 }
 
 /**
@@ -152,7 +150,6 @@ async function main(o: Options): Promise<void> {
           rounds,
           forks: 10,
           typeCheckRows: true,
-          noDelayWhatIf: true,
           ensureHosts: () => fullHosts(2),
         });
         speedup = rerunSpeedup(a);
@@ -187,7 +184,6 @@ async function main(o: Options): Promise<void> {
         const opts = {
           rounds: scaleRounds,
           typeCheckRows: false,
-          noDelayWhatIf: true,
           enginePreloads: workaround ? [PRELOAD.stickyExit] : [],
           ensureHosts: () => lightHostsUp(o.light),
         };

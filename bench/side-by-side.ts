@@ -2,7 +2,7 @@
 // rounds; each round resets /tmp/vpha-bench, times a first run, then a no-op rerun. A run counts only
 // when its recap shows the expected work: 20 changes per host first, none on the rerun.
 import { progress, timed, tailOf, type Cmd } from './child';
-import { ansibleWorkload, engineWorkload, precompiledWorkload, PRELOAD } from './commands';
+import { ansibleWorkload, engineWorkload, precompiledWorkload } from './commands';
 import type { BenchHosts } from './lab-hosts';
 import { recapProblem } from './recap';
 import { mustOnEveryHost } from './remote';
@@ -14,7 +14,6 @@ export const SERIES = [
   'engine rerun',
   'engine rerun (--no-type-check)',
   'engine rerun (sources changed: full type-check)',
-  'engine rerun (TCP_NODELAY what-if)',
   'engine rerun (precompiled JS, plain node)',
   'ansible first',
   'ansible rerun',
@@ -61,8 +60,6 @@ export interface SideBySideOptions {
   readonly forks: number;
   /** Also time reruns with --no-type-check and with a full type-check (workload a; skipped for the scale runs). */
   readonly typeCheckRows: boolean;
-  /** Also time a rerun with TCP_NODELAY forced (the proposed transport fix). */
-  readonly noDelayWhatIf: boolean;
   /** A compiled copy of the project (precompiled.ts): also time a rerun with plain node. */
   readonly precompiledDir?: string;
   /** Called before a redone round: make sure the lab hosts are (still) up. */
@@ -85,9 +82,6 @@ export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOp
   const engine = engineWorkload(lab.inventory, o.forks, { preloads });
   const engineUnchecked = engineWorkload(lab.inventory, o.forks, { typeCheck: 'unchecked', preloads });
   const engineCold = engineWorkload(lab.inventory, o.forks, { typeCheck: 'cold', preloads });
-  // What-ifs measure the engine as proposed: the exit-status race fixed too.
-  const fixed = preloads.includes(PRELOAD.stickyExit) ? preloads : [...preloads, PRELOAD.stickyExit];
-  const engineNoDelay = engineWorkload(lab.inventory, o.forks, { preloads: [...fixed, PRELOAD.noDelay] });
   const engineJs = o.precompiledDir ? precompiledWorkload(o.precompiledDir, lab.inventory, o.forks) : undefined;
   const ansible = ansibleWorkload(lab.inventory, o.forks);
   const series = new Map<SeriesName, number[]>(SERIES.map((n) => [n, []]));
@@ -109,7 +103,6 @@ export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOp
           await measured(samples, 'engine rerun (--no-type-check)', engineUnchecked, names, 0);
           await measured(samples, 'engine rerun (sources changed: full type-check)', engineCold, names, 0);
         }
-        if (o.noDelayWhatIf) await measured(samples, 'engine rerun (TCP_NODELAY what-if)', engineNoDelay, names, 0);
         if (engineJs) await measured(samples, 'engine rerun (precompiled JS, plain node)', engineJs, names, 0);
       } else {
         await measured(samples, 'ansible first', ansible, names, TASK_COUNT);
@@ -151,7 +144,6 @@ export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOp
   const commands = [
     engine.label,
     ...(o.typeCheckRows ? [engineUnchecked.label, engineCold.label] : []),
-    ...(o.noDelayWhatIf ? [engineNoDelay.label] : []),
     ...(engineJs ? [`${engineJs.label} (DIST: the project compiled by tsc)`] : []),
     `ANSIBLE_CONFIG=bench/ansible/ansible.cfg ${ansible.label}`,
   ];

@@ -12,8 +12,7 @@ import * as path from 'node:path';
 export type TypeCheckResult = { readonly ok: true; readonly cached: boolean } | { readonly ok: false; readonly report: string };
 
 interface Stamp {
-  readonly typescript: string;
-  /** Path relative to the project root -> sha256 of its content. */
+  /** Path relative to the project root -> sha256 of its content (the lockfile pins TypeScript itself). */
   readonly files: Readonly<Record<string, string>>;
 }
 
@@ -44,7 +43,7 @@ function stampPath(root: string, entry: string): string {
 function readStamp(file: string): Stamp | undefined {
   try {
     const s = JSON.parse(readFileSync(file, 'utf8')) as Partial<Stamp>;
-    return typeof s.typescript === 'string' && s.files && typeof s.files === 'object' ? (s as Stamp) : undefined;
+    return s.files && typeof s.files === 'object' ? (s as Stamp) : undefined;
   } catch {
     return undefined;
   }
@@ -98,7 +97,7 @@ export function typeCheckPlaybook(entry: string, opts: { readonly color?: boolea
     const h = hashOf(f);
     if (h) files[path.relative(root, f)] = h;
   }
-  writeStampAtomically(stampFile, { typescript: ts.version, files });
+  writeStampAtomically(stampFile, { files });
   return { ok: true, cached: false };
 }
 
