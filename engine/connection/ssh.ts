@@ -1,5 +1,7 @@
-// A host over SSH: one ssh2 connection for the whole run, opened on first use; commands as exec channels
-// (several at once, queued when sshd's MaxSessions is reached); files over one lazily opened SFTP session.
+// A host over SSH: one ssh2 connection for the whole run, opened on first use. Commands go to one long-lived
+// shell (command-shell.ts) when it is free and the command needs no stdin, timeout or sudo password;
+// otherwise each gets its own exec channel (several at once, queued when sshd's MaxSessions is reached).
+// Files go over one lazily opened SFTP session.
 import { randomBytes } from 'node:crypto';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import type { Connection, ExecOptions, ExecResult, HostName, PutOptions } from '../types';
@@ -7,7 +9,8 @@ import { UnreachableError } from '../errors';
 import { AuthPlan } from './ssh-auth';
 import { ChannelGate } from './channel-gate';
 import { runOnChannel, type RawResult } from './channel-run';
-import { remoteCommand } from './remote-command';
+import { innerScript, remoteCommand } from './remote-command';
+import { CommandShell, SHELL_COMMAND, shellRun } from './command-shell';
 import { getFile, putFile, type FileTransport } from './ssh-files';
 import { hostKeyProblem, openClient } from './ssh-client';
 import type { SshSettings } from './ssh-settings';
@@ -23,15 +26,23 @@ interface RunOptions extends ExecOptions {
   readonly stdin?: string | Buffer;
 }
 
+/** Retries (10 ms, 20 ms, ...) of a channel open refused while no other channel is open. */
+const LATE_CLOSE_RETRIES = 8;
+
 /** Upper bound for the best-effort kill after a timeout. */
 const KILL_WAIT_MS = 5000;
 
 export class SshConnection implements Connection {
   readonly host: HostName;
-  private readonly counters = { execs: 0, handshakes: 0 };
+  private readonly counters = { execs: 0, sessions: 0, handshakes: 0 };
   private readonly gate = new ChannelGate();
   private live?: Promise<Live>;
   private sftpSession?: Promise<SFTPWrapper>;
+  /** The long-lived command shell, opened on first use; undefined inside once it could not be opened. */
+  private shell?: Promise<CommandShell | undefined>;
+  private openShell?: CommandShell;
+  /** Set when sshd's session limit needs the shell's slot: commands then use exec channels only. */
+  private shellOff = false;
   /** Set once the connection failed, dropped or was closed: every later call rejects with it. */
   private failure?: UnreachableError;
   private client?: Client;
@@ -44,8 +55,11 @@ export class SshConnection implements Connection {
     this.#settings = settings;
   }
 
-  /** Round trips (exec channels, internal ones included) and SSH handshakes (TCP connections) so far. */
-  get stats(): { readonly execs: number; readonly handshakes: number } {
+  /**
+   * Round trips (commands, internal ones included), sessions sshd set up for them (exec channels, the
+   * command shell included) and SSH handshakes (TCP connections) so far.
+   */
+  get stats(): { readonly execs: number; readonly sessions: number; readonly handshakes: number } {
     return { ...this.counters };
   }
 
@@ -153,6 +167,14 @@ export class SshConnection implements Connection {
   private async runOn(client: Client, command: string, opts: RunOptions): Promise<RawResult> {
     const s = this.#settings;
     const sudo = opts.become !== true || s.user === 'root' ? 'none' : s.becomePassword !== undefined ? 'password' : 'nopasswd';
+    const plain = (opts.stdin === undefined || opts.stdin.length === 0) && opts.timeoutMs === undefined;
+    if (plain && sudo !== 'password' && !this.shellOff) {
+      const shell = await this.commandShell(client);
+      if (shell?.idle && !this.shellOff) {
+        this.counters.execs += 1;
+        return shell.run(shellRun(innerScript({ command, env: opts.env, cwd: opts.cwd }), sudo));
+      }
+    }
     const token = randomBytes(8).toString('hex');
     const full = remoteCommand({ command, env: opts.env, cwd: opts.cwd, sudo, token, reportPid: opts.timeoutMs !== undefined });
     const ch = await this.openChannel<ClientChannel>(client, (cb) => client.exec(full, cb));
@@ -166,6 +188,48 @@ export class SshConnection implements Connection {
       kill: (pgid) => this.killGroup(client, pgid, opts.become === true),
       lost: () => this.failure ?? new UnreachableError(this.host, `connection to ${this.endpoint} lost: a channel closed without an exit status`),
     });
+  }
+
+  /** The command shell, opened once; reopened after it ended while the connection stays up. */
+  private commandShell(client: Client): Promise<CommandShell | undefined> {
+    if (this.shell) return this.shell;
+    const opening = this.openChannel<ClientChannel>(client, (cb) => client.exec(SHELL_COMMAND, cb)).then(
+      (ch) => {
+        const shell = new CommandShell(
+          ch,
+          () =>
+            this.failure ??
+            new UnreachableError(this.host, `the command shell on ${this.endpoint} ended while a command ran (killed on the host?); the command's outcome is unknown`),
+        );
+        this.openShell = shell;
+        if (this.shellOff) shell.retire(); // the session limit was hit while it opened
+        ch.once('close', () => {
+          if (this.shell === opening) this.shell = undefined;
+          if (this.openShell === shell) this.openShell = undefined;
+        });
+        return shell;
+      },
+      () => {
+        this.shellOff = true; // exec channels still work, or fail with their own message
+        return undefined;
+      },
+    );
+    this.shell = opening;
+    return opening;
+  }
+
+  /** sshd refused a channel: give the shell's session slot back (now, or once its command ends). */
+  private async yieldShellSlot(): Promise<boolean> {
+    const shell = this.openShell;
+    if (this.shellOff) return false;
+    this.shellOff = true;
+    if (!shell || shell.isClosed) return false; // not open (the refused open may be the shell's own)
+    if (!shell.idle) {
+      shell.retire(); // its slot frees when its command ends: the refused open waits for that
+      return false;
+    }
+    await shell.close();
+    return true;
   }
 
   /** After a timeout: kill the command's whole process group (sshd made its shell a session leader). */
@@ -203,6 +267,7 @@ export class SshConnection implements Connection {
     client: Client,
     open: (cb: (err: Error | undefined, channel: C) => void) => void,
   ): Promise<C> {
+    let lateRetries = 0;
     for (;;) {
       await this.gate.acquire();
       try {
@@ -213,11 +278,22 @@ export class SshConnection implements Connection {
             reject(e); // ssh2 throws "Not connected" synchronously
           }
         });
+        this.counters.sessions += 1;
         ch.once('close', () => this.gate.release());
         return ch;
       } catch (e) {
         const refusal = (e as { reason?: unknown }).reason !== undefined;
+        if (refusal && (await this.yieldShellSlot())) {
+          this.gate.release(); // retry: the shell's slot is free now
+          continue;
+        }
         if (refusal && this.gate.refused()) continue;
+        // Refused with nothing else open: sshd may still count a session that closed a moment ago.
+        if (refusal && lateRetries < LATE_CLOSE_RETRIES) {
+          lateRetries += 1;
+          await new Promise((wake) => setTimeout(wake, 10 * lateRetries));
+          continue;
+        }
         if (!refusal) this.gate.release();
         if (this.failure) throw this.failure;
         throw new UnreachableError(this.host, `cannot open a channel on ${this.endpoint}: ${(e as Error).message}`);

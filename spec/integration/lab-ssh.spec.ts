@@ -98,7 +98,9 @@ describe('SSH transport on the lab hosts', function () {
     const bystander = connect(one);
     const other = connect(two);
     const ppidFile = `/tmp/spec-lab-ssh-ppid-${randomBytes(4).toString('hex')}`;
-    const inFlight = failure(victim.exec(sh`echo $PPID > ${ppidFile}; sleep 60`)); // handled from the start
+    // The command's nearest sshd ancestor (the long-lived command shell sits between them).
+    const sshdOf = 'p=$PPID; until case $(cat /proc/$p/comm) in sshd*) true;; *) false;; esac; do p=$(cut -d" " -f4 /proc/$p/stat); done';
+    const inFlight = failure(victim.exec(`${sshdOf}; echo $p > ${ppidFile}; sleep 60`)); // handled from the start
     let ppid = '';
     while (!/^\d+$/.test(ppid)) ppid = (await bystander.exec(sh`cat ${ppidFile} 2>/dev/null`)).stdout.trim();
     // The victim's server-side sshd process: killing it drops that one TCP connection.

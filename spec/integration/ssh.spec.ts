@@ -98,14 +98,60 @@ describe('SSH connection (real sshd)', function () {
       expect(results.map((r) => r.code)).to.deep.equal([0, 0, 0]);
       // SSH_CLIENT is "client-ip client-port server-port": one source port means one TCP connection.
       expect(new Set(results.map((r) => r.stdout)).size).to.equal(1);
-      expect(c.stats).to.deep.equal({ execs: 3, handshakes: 1 });
+      // The first takes the command shell; the others, finding it busy, get exec channels.
+      expect(c.stats).to.deep.equal({ execs: 3, sessions: 3, handshakes: 1 });
     });
 
     it('queues commands beyond the server session limit (MaxSessions 4)', async () => {
       const c = connect();
       const results = await Promise.all(Array.from({ length: 12 }, (_, i) => c.exec(`sleep 0.2; echo ${i}`)));
       expect(results.map((r) => r.stdout)).to.deep.equal(Array.from({ length: 12 }, (_, i) => `${i}\n`));
-      expect(c.stats).to.deep.equal({ execs: 12, handshakes: 1 });
+      expect(c.stats).to.deep.equal({ execs: 12, sessions: 12, handshakes: 1 });
+    });
+
+    it('runs one command after another in one long-lived shell, each in its own /bin/sh', async () => {
+      const c = connect();
+      const first = await c.exec('cd /tmp; export LEAK=1; echo $$');
+      const second = await c.exec('pwd; echo "leak=${LEAK:-}"; echo $$', { cwd: '/' });
+      const third = await c.exec('echo "$GREETING"', { env: { GREETING: "it's" } });
+      expect(second.stdout.split('\n').slice(0, 2)).to.deep.equal(['/', 'leak=']);
+      expect(second.stdout.split('\n')[2]).to.not.equal(first.stdout.trim());
+      expect(third.stdout).to.equal("it's\n");
+      expect(c.stats).to.deep.equal({ execs: 3, sessions: 1, handshakes: 1 });
+    });
+
+    it('keeps output without a final newline, large output and binary bytes intact', async () => {
+      const c = connect();
+      expect(await c.exec('printf "no newline"; printf "err" >&2')).to.deep.equal({ code: 0, stdout: 'no newline', stderr: 'err' });
+      const big = await c.exec('head -c 2000000 /dev/zero | tr "\\0" x');
+      expect(big.stdout).to.equal('x'.repeat(2000000));
+      expect((await c.exec('printf "%s\\n" done')).stdout).to.equal('done\n');
+    });
+
+    it('fails a command whose shell is killed under it, naming the host, and goes on with a new shell', async () => {
+      const c = connect();
+      const e = await failure(c.exec('kill -KILL $PPID'));
+      expect(e).to.be.instanceOf(UnreachableError);
+      expect((e as UnreachableError).host).to.equal('h1');
+      expect(e.message).to.match(/^the command shell on root@127\.0\.0\.1:\d+ ended while a command ran \(killed on the host\?\); the command's outcome is unknown$/);
+      expect(await c.exec('echo again')).to.deep.equal({ code: 0, stdout: 'again\n', stderr: '' });
+      expect(c.stats.sessions).to.equal(2);
+    });
+
+    it('gives the shell\'s session back when the server allows only one (MaxSessions 1)', async () => {
+      const single = await TestSshd.start({ maxSessions: 1 });
+      try {
+        await fs.appendFile(knownHosts, single.knownHostsLines());
+        const c = connect({}, {}, single);
+        expect((await c.exec('echo shell')).stdout).to.equal('shell\n');
+        // stdin needs an exec channel: the idle shell is closed to make room for it.
+        expect((await c.exec('cat', { stdin: 'piped' })).stdout).to.equal('piped');
+        expect((await c.exec('echo after')).stdout).to.equal('after\n');
+        expect(await c.get('/etc/hostname')).to.be.instanceOf(Buffer);
+      } finally {
+        await Promise.all(open.splice(0).map((c) => c.close()));
+        await single.stop();
+      }
     });
 
     it('shares one handshake between concurrent first calls and logs in once', async () => {

@@ -1,0 +1,158 @@
+// One long-lived /bin/sh per host that runs commands sent on its stdin, so sshd sets up one session per
+// host instead of one per command. A session costs the host ~6 ms of CPU (fork, the login shell and its
+// startup files, then /bin/sh): bench/ measured it as most of a 50-host no-op rerun.
+// Each command runs in its own /bin/sh (its `exit`, `cd` and exports stay there) with stdin from /dev/null; a
+// random per-command marker line on stdout carries the exit status and one on stderr ends its output.
+import { randomBytes } from 'node:crypto';
+import type { ClientChannel } from 'ssh2';
+import { q } from '../shell';
+import type { RawResult } from './channel-run';
+
+/** The exec request that starts the shell; sshd runs it with the login user's shell. */
+export const SHELL_COMMAND = 'exec /bin/sh';
+
+/** The exit status is printed as three digits (0-255), then a newline. */
+const STATUS_DIGITS = 3;
+
+/** The text sent to the shell for one command; `run` is a complete /bin/sh command line. */
+export function shellRequest(run: string, token: string): string {
+  const status = `${token}:rc:`;
+  const end = `${token}:end`;
+  return `${run} </dev/null; printf '\\n%s%03d\\n' ${q(status)} "$?"; printf '\\n%s\\n' ${q(end)} >&2\n`;
+}
+
+/**
+ * `script` (a /bin/sh script) as one command line for the shell, as root through `sudo -n` or not. Its own
+ * /bin/sh, not a subshell, so `$$`, `exit` and signals mean what they mean on an exec channel.
+ */
+export function shellRun(script: string, sudo: 'none' | 'nopasswd'): string {
+  const run = `/bin/sh -c ${q(script)}`;
+  return sudo === 'none' ? run : `sudo -n -- ${run}`;
+}
+
+/** Output of one stream so far, and where the marker line starts in it once it arrived. */
+class Collected {
+  private readonly chunks: Buffer[] = [];
+  private length = 0;
+  private tail = Buffer.alloc(0);
+  private at?: number;
+
+  constructor(private readonly marker: Buffer) {}
+
+  push(b: Buffer): void {
+    this.chunks.push(b);
+    this.length += b.length;
+    if (this.at !== undefined) return;
+    const window = Buffer.concat([this.tail, b]); // the marker may straddle two chunks
+    const found = window.indexOf(this.marker);
+    if (found >= 0) this.at = this.length - window.length + found;
+    else this.tail = window.subarray(Math.max(0, window.length - this.marker.length + 1));
+  }
+
+  /** Once the marker and `after` bytes past it arrived: the output before it and those bytes. */
+  split(after: number): { readonly output: Buffer; readonly after: Buffer } | undefined {
+    const end = this.at === undefined ? Infinity : this.at + this.marker.length;
+    if (this.at === undefined || this.length < end + after) return undefined;
+    const all = Buffer.concat(this.chunks, this.length);
+    return { output: all.subarray(0, this.at), after: all.subarray(end, end + after) };
+  }
+}
+
+interface Pending {
+  readonly out: Collected;
+  readonly err: Collected;
+  stdout?: Buffer;
+  code?: number;
+  stderr?: Buffer;
+  readonly resolve: (r: RawResult) => void;
+  readonly reject: (e: Error) => void;
+}
+
+export class CommandShell {
+  private pending?: Pending;
+  private closed = false;
+  private closeWhenIdle = false;
+  private readonly channel: ClientChannel;
+
+  /** `lost` names the failure when the shell ends while a command runs (the command's outcome is unknown). */
+  constructor(channel: ClientChannel, private readonly lost: () => Error) {
+    this.channel = channel;
+    channel.on('data', (b: Buffer) => this.onStdout(b));
+    channel.stderr.on('data', (b: Buffer) => this.onStderr(b));
+    channel.on('error', () => undefined); // the 'close' that follows fails the pending command
+    channel.stderr.on('error', () => undefined);
+    channel.on('close', () => {
+      this.closed = true;
+      const p = this.pending;
+      this.pending = undefined;
+      p?.reject(this.lost());
+    });
+  }
+
+  /** True while the shell can take a command now. */
+  get idle(): boolean {
+    return !this.closed && !this.closeWhenIdle && this.pending === undefined;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Run one command line (see shellRun); only when idle. */
+  run(command: string): Promise<RawResult> {
+    if (!this.idle) return Promise.reject(new Error('command shell is busy or closed'));
+    const token = randomBytes(8).toString('hex');
+    return new Promise<RawResult>((resolve, reject) => {
+      this.pending = {
+        out: new Collected(Buffer.from(`\n${token}:rc:`, 'latin1')),
+        err: new Collected(Buffer.from(`\n${token}:end\n`, 'latin1')),
+        resolve,
+        reject,
+      };
+      this.channel.write(shellRequest(command, token));
+    });
+  }
+
+  /** End the shell once its command (if any) is done; takes no more commands. */
+  retire(): void {
+    this.closeWhenIdle = true;
+    if (this.pending === undefined) void this.close();
+  }
+
+  /** End the shell (EOF on its stdin); resolves once the channel has closed. */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.channel.once('close', () => resolve());
+      this.channel.end();
+    });
+  }
+
+  private onStdout(b: Buffer): void {
+    const p = this.pending;
+    if (!p || p.stdout) return; // output of a background child after its command ended: not ours
+    p.out.push(b);
+    const done = p.out.split(STATUS_DIGITS + 1);
+    if (!done) return;
+    p.code = Number(done.after.toString('latin1'));
+    p.stdout = done.output;
+    this.settle(p);
+  }
+
+  private onStderr(b: Buffer): void {
+    const p = this.pending;
+    if (!p || p.stderr) return;
+    p.err.push(b);
+    const done = p.err.split(0);
+    if (!done) return;
+    p.stderr = done.output;
+    this.settle(p);
+  }
+
+  private settle(p: Pending): void {
+    if (p.stdout === undefined || p.stderr === undefined || p.code === undefined) return;
+    this.pending = undefined;
+    p.resolve({ code: p.code, stdout: p.stdout, stderr: p.stderr });
+    if (this.closeWhenIdle) void this.close();
+  }
+}
