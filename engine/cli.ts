@@ -5,7 +5,7 @@ import type { Connection } from './types';
 import type { HostEntry, Inventory } from './inventory/types';
 import type { Playbook, Vars } from './dsl';
 import type { Reporter } from './runner/events';
-import type { TypeCheckResult } from './type-check';
+import type { TypeCheckPlaybook, TypeCheckResult } from './type-check-result';
 import { ConfigError } from './errors';
 import { prepare, runPlaybook } from './runner/run';
 import { listHosts, listTags, listTasks } from './output/listing';
@@ -220,7 +220,11 @@ export function runIfMain(mod: NodeJS.Module, pb: Playbook): void {
   });
   const entry = mod.filename;
   const typeCheck = entry.endsWith('.ts') // compiled to JavaScript: tsc already checked it
-    ? () => (require('./type-check') as typeof import('./type-check')).typeCheckPlaybook(entry, { color: !!process.stderr.isTTY && !process.env.NO_COLOR })
+    ? () => {
+        // Loaded, and typed, only here: see type-check-result.ts.
+        const { typeCheckPlaybook } = require('./type-check') as { readonly typeCheckPlaybook: TypeCheckPlaybook };
+        return typeCheckPlaybook(entry, { color: !!process.stderr.isTTY && !process.env.NO_COLOR });
+      }
     : undefined;
   main(pb, process.argv.slice(2), {
     out: (l) => process.stdout.write(l + '\n'),

@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { TypeCheckPlaybook } from './type-check-result';
 
-/** What the checker found: nothing (`ok`), or the formatted diagnostics. */
-export type TypeCheckResult = { readonly ok: true; readonly cached: boolean } | { readonly ok: false; readonly report: string };
+export type { TypeCheckResult } from './type-check-result';
 
 interface Stamp {
   /** Path relative to the project root -> sha256 of its content (the lockfile pins TypeScript itself). */
@@ -53,7 +53,7 @@ const isFresh = (root: string, stamp: Stamp): boolean =>
   Object.keys(stamp.files).length > 0 && Object.entries(stamp.files).every(([rel, hash]) => hashOf(path.join(root, rel)) === hash);
 
 /** Type-check the program rooted at `entry` (a playbook file) unless its sources are unchanged since the last clean check. */
-export function typeCheckPlaybook(entry: string, opts: { readonly color?: boolean } = {}): TypeCheckResult {
+export const typeCheckPlaybook: TypeCheckPlaybook = (entry, opts = {}) => {
   const root = projectRootOf(entry);
   const stampFile = stampPath(root, entry);
   const stamp = readStamp(stampFile);
@@ -99,7 +99,7 @@ export function typeCheckPlaybook(entry: string, opts: { readonly color?: boolea
   }
   writeStampAtomically(stampFile, { files });
   return { ok: true, cached: false };
-}
+};
 
 function ensureDir(dir: string): void {
   try {

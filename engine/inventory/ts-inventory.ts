@@ -4,8 +4,9 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors';
 import type { InventoryDraft, VarLayer } from './draft';
-import { tsPropertyLines } from './ts-lines';
 import type { InventorySpec, Vars } from './types';
+
+type LineLookup = (path: readonly (string | number)[]) => number;
 
 const varsSchema = z.record(z.string(), z.unknown());
 const specSchema = z.strictObject({
@@ -28,6 +29,9 @@ const specSchema = z.strictObject({
 });
 
 export function loadTsInventory(file: string, draft: InventoryDraft): void {
+  // Required here, not imported: ts-lines.ts uses the TypeScript API's types, which would otherwise enter
+  // every playbook's type-checked program (typescript.d.ts, 0.6 MB to parse).
+  const { tsPropertyLines } = require('./ts-lines') as { readonly tsPropertyLines: (text: string, file: string) => LineLookup };
   const lineOf = tsPropertyLines(readFileSync(file, 'utf8'), file);
   const at = (path: readonly (string | number)[]): string => `${file}:${lineOf(path)}`;
   const spec = validate(requireSpec(file), at);
