@@ -19,6 +19,8 @@ export interface Cmd {
   readonly label: string;
   /** Run before each timed run, outside the timing (e.g. dropping the type-check stamp). */
   readonly before?: () => void;
+  /** Run once the child ended, however it ended (e.g. undoing a source edit). */
+  readonly after?: () => void;
 }
 
 /** Busy CPU time of the whole machine so far (/proc/stat, all cores, in ms; USER_HZ is 100 on Linux). */
@@ -53,11 +55,13 @@ export function timed(cmd: Cmd, timeoutMs = 30 * 60_000): Promise<Timed> {
     const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);
+      cmd.after?.();
       reject(new Error(`${cmd.label}: cannot start ${file}: ${e.message}`));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      cmd.after?.();
       resolve({ ms, machineCpuMs: machineBusyMs() - cpu0, code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
   });

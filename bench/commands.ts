@@ -1,5 +1,5 @@
 // The commands the benchmark times, spelled as a user would type them.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { STAMP_DIR } from '../engine/type-check';
 import { REPO_ROOT } from '../lab/config';
@@ -9,24 +9,37 @@ import { ANSIBLE_LOCALE } from './deps';
 export const ANSIBLE_DIR = path.join(REPO_ROOT, 'bench', 'ansible');
 export const ANSIBLE_CFG = path.join(ANSIBLE_DIR, 'ansible.cfg');
 
-/** Workarounds and what-ifs loaded into an engine run with `ts-node -r` (see each file). */
-export const PRELOAD = {
-  /** The exit-status race worked around (exit-race.ts). */
-  stickyExit: './bench/exit-race-preload.ts',
-} as const;
-
 /**
  * How a playbook's TypeScript is checked (engine/type-check.ts; ts-node itself only transpiles, with SWC):
  * `checked`: as users run it, the checker skipped because the sources are unchanged since the last check;
  * `cold`: the worst case of a start after a change: the whole type-check cache (stamp and incremental
  *   build info) is dropped before each run, so the whole program is checked;
+ * `edited`: the first start after a user edited one source (EngineRun.editedFile, a comment appended before
+ *   the run and removed after it): the incremental check of what the edit affects;
  * `unchecked`: `--no-type-check`.
  */
-export type TypeCheckMode = 'checked' | 'cold' | 'unchecked';
+export type TypeCheckMode = 'checked' | 'cold' | 'edited' | 'unchecked';
 
 export interface EngineRun {
   readonly typeCheck?: TypeCheckMode;
-  readonly preloads?: readonly string[];
+  /** The source the `edited` mode edits (relative to the repository root). */
+  readonly editedFile?: string;
+}
+
+/** Hooks that append a unique comment to `file` before a run and restore it after. */
+function sourceEdit(file: string): Pick<Cmd, 'before' | 'after'> {
+  const full = path.join(REPO_ROOT, file);
+  let original: string | undefined;
+  return {
+    before: () => {
+      original = readFileSync(full, 'utf8');
+      writeFileSync(full, `${original}// bench: edited ${process.hrtime.bigint()}\n`);
+    },
+    after: () => {
+      if (original !== undefined) writeFileSync(full, original);
+      original = undefined;
+    },
+  };
 }
 
 /** Makes the next start of any playbook run the type-checker again. */
@@ -34,13 +47,17 @@ export const dropTypeCheckStamps = (): void => rmSync(path.join(REPO_ROOT, STAMP
 
 /** `npx ts-node PLAYBOOK ARGS` in the given type-check mode. */
 export function enginePlaybook(playbook: string, args: readonly string[], labelArgs: readonly string[], o: EngineRun = {}): Cmd {
-  const ts = ['npx', 'ts-node', ...(o.preloads ?? []).flatMap((p) => ['-r', p])];
+  const ts = ['npx', 'ts-node'];
   const flag = o.typeCheck === 'unchecked' ? ['--no-type-check'] : [];
   const cold = o.typeCheck === 'cold';
+  const edited = o.typeCheck === 'edited' ? o.editedFile : undefined;
+  if (o.typeCheck === 'edited' && !edited) throw new Error('the edited type-check mode needs editedFile');
+  const note = cold ? ' (sources changed: type-check stamp dropped first)' : edited ? ` (right after an edit of ${edited})` : '';
   return {
-    label: `${[...ts, playbook, ...labelArgs, ...flag].join(' ')}${cold ? ' (sources changed: type-check stamp dropped first)' : ''}`,
+    label: `${[...ts, playbook, ...labelArgs, ...flag].join(' ')}${note}`,
     argv: [...ts, playbook, ...args, ...flag],
     ...(cold ? { before: dropTypeCheckStamps } : {}),
+    ...(edited ? sourceEdit(edited) : {}),
   };
 }
 

@@ -1,9 +1,8 @@
-// One SSH round trip's cost on the engine's transport: sequential `true` execs over an open
-// SshConnection, per host. Prints one JSON object: { "msPerExec": { host: ms } }.
+// One command round trip's cost on the engine's transport: sequential `true` commands over an open
+// SshConnection (through its command shell), per host. Prints one JSON object: { "msPerExec": { host: ms } }.
 //   npx ts-node bench/latency.ts INVENTORY
 import { openConnection } from '../engine/connection/index';
 import { loadInventory } from '../engine/inventory/load';
-import { installStickyExit } from './exit-race';
 
 const EXECS = 20;
 
@@ -30,7 +29,6 @@ if (require.main === module) {
     process.stderr.write('usage: ts-node bench/latency.ts INVENTORY\n');
     process.exit(1);
   }
-  installStickyExit(); // 20 back-to-back `true` execs hit the exit-status race often (see exit-race.ts)
   measure(file).then(
     (msPerExec) => {
       process.stdout.write(JSON.stringify({ msPerExec }) + '\n');

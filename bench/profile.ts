@@ -1,12 +1,11 @@
 // Where an engine run's time goes, measured inside one process: start-up (node + ts-node + imports),
 // inventory and run, SSH handshakes and round trips (SshConnection.stats) per host, task durations.
 // Prints one JSON object (bench/run.ts reads it).
-//   npx ts-node bench/profile.ts [--sticky-exit] PLAYBOOK.ts -i INV [other playbook flags]
+//   npx ts-node bench/profile.ts PLAYBOOK.ts -i INV [other playbook flags]
 import * as path from 'node:path';
 import type { Playbook } from '../engine/dsl';
 import type { Connection } from '../engine/types';
 import type { RunEvent } from '../engine/runner/events';
-import { installStickyExit } from './exit-race';
 
 export interface RunProfile {
   /** process.uptime() when this script's body started: node, ts-node and this file's own imports. */
@@ -18,8 +17,8 @@ export interface RunProfile {
   readonly exitCode: number;
   readonly tasks: number;
   readonly changed: number;
-  /** Per host: TCP connections, exec round trips (facts included), SFTP puts are not counted. */
-  readonly hosts: Record<string, { readonly handshakes: number; readonly execs: number }>;
+  /** Per host: TCP connections, command round trips (facts included; SFTP puts are not counted), sshd sessions. */
+  readonly hosts: Record<string, HostCounts>;
   /** The first task's median duration per host: handshake and fact gathering happen inside it. */
   readonly firstTaskMs: number;
   /** Median duration of a task on a host, first task excluded. */
@@ -34,8 +33,13 @@ export interface RunProfile {
   readonly problems: readonly string[];
 }
 
+interface HostCounts {
+  readonly handshakes: number;
+  readonly execs: number;
+  readonly sessions: number;
+}
 interface WithStats {
-  readonly stats: { readonly execs: number; readonly handshakes: number };
+  readonly stats: HostCounts;
 }
 const hasStats = (c: Connection): c is Connection & WithStats => 'stats' in c;
 
@@ -88,7 +92,7 @@ export async function profileRun(playbookFile: string, argv: readonly string[]):
   const taskNames = [...new Set(results.map((r) => r.task.name))];
   const first = results.filter((r) => r.task.name === taskNames[0]).map((r) => r.durationMs);
   const rest = results.filter((r) => r.task.name !== taskNames[0]).map((r) => r.durationMs);
-  const hosts: Record<string, { handshakes: number; execs: number }> = {};
+  const hosts: Record<string, HostCounts> = {};
   for (const c of conns) if (hasStats(c)) hosts[c.host] = { ...c.stats };
   return {
     bootMs,
@@ -114,15 +118,9 @@ export async function profileRun(playbookFile: string, argv: readonly string[]):
 }
 
 if (require.main === module) {
-  const args = process.argv.slice(2);
-  for (;;) {
-    if (args[0] === '--sticky-exit') installStickyExit();
-    else break;
-    args.shift();
-  }
-  const [file, ...argv] = args;
+  const [file, ...argv] = process.argv.slice(2);
   if (!file) {
-    process.stderr.write('usage: ts-node bench/profile.ts [--sticky-exit] PLAYBOOK.ts -i INV [flags]\n');
+    process.stderr.write('usage: ts-node bench/profile.ts PLAYBOOK.ts -i INV [flags]\n');
     process.exit(1);
   }
   profileRun(file, argv).then(

@@ -66,7 +66,7 @@ export function workloadASection(r: SideBySide, speedup: number): string[] {
 
 export interface ProfileFigures {
   readonly plain: readonly RunProfile[];
-  /** One exec round trip on an open connection (bench/latency.ts). */
+  /** One command round trip on an open connection (bench/latency.ts). */
   readonly latencyMs: number;
   readonly startup: StartupProfile;
 }
@@ -79,28 +79,24 @@ export function profileSection(p: ProfileFigures, taskCount: number): string[] {
   const lines = [
     '### Where the engine\'s no-op rerun goes (in-process profile, bench/profile.ts, median of ' + p.plain.length + ' runs)',
     '',
-    `- round trips per host: ${execs.join(', ')} execs for ${taskCount} tasks = 1 fact-gathering exec + ${hosts.length ? ((execs[0]! - 1) / taskCount).toFixed(2) : 'n/a'} per task; ` +
-      `SSH handshakes per host: ${hosts.map(([, s]) => s.handshakes).join(', ')}`,
+    `- round trips per host: ${execs.join(', ')} commands for ${taskCount} tasks = 1 fact-gathering command + ${hosts.length ? ((execs[0]! - 1) / taskCount).toFixed(2) : 'n/a'} per task; ` +
+      `sshd sessions per host: ${hosts.map(([, s]) => s.sessions).join(', ')} (the command shell, plus an exec channel for each command that ` +
+      `needs stdin or finds the shell busy); SSH handshakes per host: ${hosts.map(([, s]) => s.handshakes).join(', ')}`,
     `- node + ts-node start: ${m(p.plain, (q) => q.bootMs)}; importing the playbook (engine, modules, libraries, each .ts transpiled): ${m(p.plain, (q) => q.importMs)}; ` +
       `run (inventory, connect, facts, ${taskCount} tasks, recap): ${m(p.plain, (q) => q.runMs)}`,
     `- inside the run: first task (SSH handshake + facts) ${m(p.plain, (q) => q.firstTaskMs)}, every other task ${m(p.plain, (q) => q.taskMs)} per host`,
-    `- one SSH exec round trip on an open connection: ${p.latencyMs.toFixed(1)} ms`,
+    `- one command round trip on an open connection (\`true\` through the command shell): ${p.latencyMs.toFixed(1)} ms`,
     `- start-up CPU (\`node --cpu-prof -r ts-node/register/transpile-only bench/workload.ts --help\`, ${p.startup.tsFiles} .ts files and ${p.startup.packageFiles} package files loaded): ` +
       p.startup.top.slice(0, 5).map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`).join(', ') + ` of ${p.startup.totalMs.toFixed(0)} ms`,
   ];
   return lines;
 }
 
-export function scaleSection(base: SideBySide, runs: readonly SideBySide[], plainEngine: string, workaround: boolean): string[] {
+export function scaleSection(base: SideBySide, runs: readonly SideBySide[]): string[] {
   const lines = [
     `## (b) the same 20 tasks on ${runs[0]?.hosts ?? '?'} light lab hosts (sshd-only namespaces on the same machine)`,
     '',
-    `The engine as it is, ${runs[0]?.hosts ?? '?'} hosts, forks 10, first runs: ${plainEngine}. ` +
-      (workaround
-        ? 'So the engine runs below carry `-r ./bench/exit-race-preload.ts`, which delivers an exec channel\'s exit status ' +
-          'to a listener attached after it arrived (bench/exit-race.ts; the fix proposed for engine/connection). '
-        : 'So the engine runs below are the engine as it is (no workaround). ') +
-      'The light hosts get an empty tmpfs over /root (they share the controller\'s, whose .bashrc runs `pyenv init` in every SSH session).',
+    'The light hosts get an empty tmpfs over /root (they share the controller\'s, whose .bashrc runs `pyenv init` in every SSH session).',
     '',
     '| hosts | forks | engine first | engine rerun | ansible first | ansible rerun | engine rerun: machine CPU busy / CPUs |',
     '|---|---|---|---|---|---|---|',
@@ -129,7 +125,7 @@ export function scaleProfileLines(ps: readonly { forks: number; profile: RunProf
     const execs = hosts.length ? hosts.reduce((n, h) => n + h.execs, 0) / hosts.length : NaN;
     return (
       `- profiled no-op rerun, ${hosts.length} hosts, forks ${forks} (bench/profile.ts): run ${(p.runMs / 1000).toFixed(2)} s; ` +
-      `${execs.toFixed(1)} execs and ${hosts.length ? hosts[0]!.handshakes : 'n/a'} handshake per host; engine process CPU ${(p.cpuMs / 1000).toFixed(2)} s, ` +
+      `${execs.toFixed(1)} commands, ${hosts.length ? (hosts.reduce((n, h) => n + h.sessions, 0) / hosts.length).toFixed(1) : 'n/a'} sshd sessions and ${hosts.length ? hosts[0]!.handshakes : 'n/a'} handshake per host; engine process CPU ${(p.cpuMs / 1000).toFixed(2)} s, ` +
       `whole machine busy ${(machineCpuMs / 1000).toFixed(2)} s (the rest is the lab hosts' sshd and shells on the same ${availableParallelism()} CPUs)`
     );
   });
@@ -150,7 +146,7 @@ export function siteSection(s: SiteRerun): string[] {
     const roles = Object.entries(p.byRole).filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]);
     lines.push(
       `- profiled rerun (in-process): node + ts-node ${(p.bootMs / 1000).toFixed(2)} s, imports ${(p.importMs / 1000).toFixed(2)} s, run ${(p.runMs / 1000).toFixed(2)} s; ` +
-        `execs per host ${Object.entries(p.hosts).map(([h, st]) => `${h} ${st.execs}`).join(', ')} for ${p.tasks} tasks`,
+        `commands (sshd sessions) per host ${Object.entries(p.hosts).map(([h, st]) => `${h} ${st.execs} (${st.sessions})`).join(', ')} for ${p.tasks} tasks`,
       `- run time by role (each task at its slowest host): ${roles.map(([r, ms]) => `${r} ${(ms / 1000).toFixed(2)} s`).join(', ')}`,
       `- slowest tasks: ${p.slowest.join('; ')}`,
     );

@@ -18,9 +18,7 @@ import { measureStartup } from './startup';
 import { buildPrecompiled } from './precompiled';
 import { median } from './stats';
 import { BENCH_DIR, TASK_COUNT } from './workload';
-import { engineWorkload, PRELOAD } from './commands';
-import { installStickyExit } from './exit-race';
-import { recapProblem } from './recap';
+import { engineWorkload } from './commands';
 import { mustOnEveryHost } from './remote';
 
 interface Options {
@@ -78,26 +76,6 @@ async function profileA(lab: BenchHosts): Promise<ProfileFigures> {
   return { plain, latencyMs, startup };
 }
 
-/**
- * The engine as it is, on the scale hosts: first runs (after a reset) until one succeeds, three at most.
- * Reports how they ended: the exit-status race (exit-race.ts) makes 50-host runs fail spuriously.
- */
-async function plainEngineAtScale(lab: BenchHosts): Promise<string> {
-  const outcomes: string[] = [];
-  for (let i = 0; i < 3; i++) {
-    await mustOnEveryHost(lab.inventory, `rm -rf ${BENCH_DIR}`);
-    const r = await timed(engineWorkload(lab.inventory, 10));
-    const problem = r.code !== 0 ? `exit ${r.code}` : recapProblem(r.stdout, lab.hosts.map((h) => h.name), TASK_COUNT);
-    if (!problem) {
-      outcomes.push('clean');
-      break;
-    }
-    const why = /UNREACHABLE! => (.*)/.exec(r.stdout)?.[1] ?? problem;
-    outcomes.push(`${problem}, ${(r.stdout.match(/UNREACHABLE!/g) ?? []).length} host(s) unreachable ("${why.trim()}")`);
-  }
-  return outcomes.map((x, i) => `run ${i + 1}: ${x}`).join('; ');
-}
-
 export interface ScaleProfile {
   readonly forks: number;
   readonly profile: RunProfile;
@@ -106,11 +84,11 @@ export interface ScaleProfile {
 }
 
 /** One in-process profile of the no-op rerun at scale: where the CPU goes (engine process vs the rest). */
-async function profileScale(lab: BenchHosts, forks: number, workaround: boolean): Promise<ScaleProfile> {
+async function profileScale(lab: BenchHosts, forks: number): Promise<ScaleProfile> {
   progress(`(b) profiling the ${lab.hosts.length}-host no-op rerun, forks ${forks}`);
-  const converge = await timed(engineWorkload(lab.inventory, forks, { preloads: workaround ? [PRELOAD.stickyExit] : [] }));
+  const converge = await timed(engineWorkload(lab.inventory, forks));
   if (converge.code !== 0) throw new Error(`converging the light hosts before profiling failed:\n${tailOf(converge)}`);
-  const argv = ['npx', 'ts-node', 'bench/profile.ts', ...(workaround ? ['--sticky-exit'] : []), 'bench/workload.ts', '-i', lab.inventory, '-f', String(forks)];
+  const argv = ['npx', 'ts-node', 'bench/profile.ts', 'bench/workload.ts', '-i', lab.inventory, '-f', String(forks)];
   const r = await timed({ label: argv.join(' '), argv });
   if (r.code !== 0) throw new Error(`profiling at scale failed:\n${tailOf(r)}`);
   await mustOnEveryHost(lab.inventory, `rm -rf ${BENCH_DIR}`);
@@ -118,7 +96,6 @@ async function profileScale(lab: BenchHosts, forks: number, workaround: boolean)
 }
 
 async function main(o: Options): Promise<void> {
-  installStickyExit(); // the benchmark's own resets and checks go over the engine transport too
   const selected = new Set<Workload>(o.quick ? ['a'] : ((o.only ?? WORKLOADS) as Workload[]));
   // --quick must end within 5 minutes even on a busy machine: 3 rounds of (a) take about 1.5 min idle.
   const rounds = o.rounds ?? (o.quick ? 3 : 5);
@@ -165,7 +142,8 @@ async function main(o: Options): Promise<void> {
     if (selected.has('d')) {
       await section('(d) start-up', async () => {
         progress('(d) start-up');
-        const cases = await measureStartup('playbooks/site.ts', rounds);
+        // The edited source: a role site.ts imports (its dependents are checked again too).
+        const cases = await measureStartup('playbooks/site.ts', rounds, 'roles/drbd/index.ts');
         const loads = cases.every((c) => c.ms !== undefined);
         const prof = loads ? await profileStartup(['-r', 'ts-node/register/transpile-only'], 'playbooks/site.ts', ['--help']) : undefined;
         const out = startupSection('playbooks/site.ts', cases, prof);
@@ -177,21 +155,12 @@ async function main(o: Options): Promise<void> {
       await section('(b) 50 light hosts', async () => {
         const light = await lightHostsUp(o.light);
         const base = await firstHosts(light, 2);
-        progress('(b) the engine as it is on the light hosts (first runs, forks 10)');
-        const plain = await plainEngineAtScale(light);
-        // The exit-status race workaround only when the engine as it is cannot finish a 50-host run.
-        const workaround = !plain.includes('clean');
-        const opts = {
-          rounds: scaleRounds,
-          typeCheckRows: false,
-          enginePreloads: workaround ? [PRELOAD.stickyExit] : [],
-          ensureHosts: () => lightHostsUp(o.light),
-        };
+        const opts = { rounds: scaleRounds, typeCheckRows: false, ensureHosts: () => lightHostsUp(o.light) };
         const runs: SideBySide[] = [];
         const baseRun = await sideBySide('(b) 2 light hosts', base, { ...opts, forks: 10 });
         for (const forks of [10, 50]) runs.push(await sideBySide(`(b) ${o.light} light hosts, forks ${forks}`, light, { ...opts, forks }));
-        const profiles = [await profileScale(light, 10, workaround), await profileScale(light, 50, workaround)];
-        return [...scaleSection(baseRun, runs, plain, workaround), ...scaleProfileLines(profiles)];
+        const profiles = [await profileScale(light, 10), await profileScale(light, 50)];
+        return [...scaleSection(baseRun, runs), ...scaleProfileLines(profiles)];
       });
     }
   } finally {

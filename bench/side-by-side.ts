@@ -40,15 +40,12 @@ export interface SideBySide {
 /** One round's samples, kept apart until the round completes (a broken round is redone whole). */
 type RoundSamples = Map<SeriesName, { readonly ms: number; readonly cpuMs: number }>;
 
-/** The engine's message when the exit-status race hits (exit-race.ts). */
-export const raceSeen = (stdout: string): boolean => stdout.includes('a channel closed without an exit status');
-
 /** A run that did not do the expected work (exit code or recap); the round it belongs to is redone. */
 class RunDoesNotCount extends Error {}
 
 async function measured(round: RoundSamples, name: SeriesName, cmd: Cmd, hosts: readonly string[], changed: number): Promise<number> {
   const r = await timed(cmd);
-  const problem = r.code !== 0 ? `exit ${r.code}${raceSeen(r.stdout) ? ', "a channel closed without an exit status" (exit-status race)' : ''}` : recapProblem(r.stdout, hosts, changed);
+  const problem = r.code !== 0 ? `exit ${r.code}` : recapProblem(r.stdout, hosts, changed);
   if (problem) throw new RunDoesNotCount(`${name} (${cmd.label}) does not count: ${problem}\n${tailOf(r)}`);
   round.set(name, { ms: r.ms, cpuMs: r.machineCpuMs });
   progress(`  ${name.padEnd(36)} ${(r.ms / 1000).toFixed(2)} s  (machine CPU busy ${(r.machineCpuMs / 1000).toFixed(2)} s)`);
@@ -64,24 +61,20 @@ export interface SideBySideOptions {
   readonly precompiledDir?: string;
   /** Called before a redone round: make sure the lab hosts are (still) up. */
   readonly ensureHosts?: () => Promise<unknown>;
-  /** Loaded into every engine run (workarounds, see commands.ts PRELOAD). */
-  readonly enginePreloads?: readonly string[];
 }
 
 /**
  * A round with a run that does not count is redone (after a pause), and the report says why: another
- * engineer's spec may reboot a host of the shared lab, and the engine as it is loses about one run in
- * fifteen to the exit-status race (exit-race.ts). At most max(3, rounds) redone rounds in all.
+ * engineer's spec may reboot a host of the shared lab. At most max(3, rounds) redone rounds in all.
  */
 const MIN_REDONE_ROUNDS = 3;
 const REDO_PAUSE_MS = 10_000;
 
 export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOptions): Promise<SideBySide> {
   const names = lab.hosts.map((h) => h.name);
-  const preloads = o.enginePreloads ?? [];
-  const engine = engineWorkload(lab.inventory, o.forks, { preloads });
-  const engineUnchecked = engineWorkload(lab.inventory, o.forks, { typeCheck: 'unchecked', preloads });
-  const engineCold = engineWorkload(lab.inventory, o.forks, { typeCheck: 'cold', preloads });
+  const engine = engineWorkload(lab.inventory, o.forks);
+  const engineUnchecked = engineWorkload(lab.inventory, o.forks, { typeCheck: 'unchecked' });
+  const engineCold = engineWorkload(lab.inventory, o.forks, { typeCheck: 'cold' });
   const engineJs = o.precompiledDir ? precompiledWorkload(o.precompiledDir, lab.inventory, o.forks) : undefined;
   const ansible = ansibleWorkload(lab.inventory, o.forks);
   const series = new Map<SeriesName, number[]>(SERIES.map((n) => [n, []]));

@@ -34,10 +34,10 @@ interface StartupCmd extends Cmd {
  * `--help` (never type-checks: it runs nothing) and `--list-tasks` (type-checks like a run) in the three
  * type-check modes of commands.ts, and `node -r ts-node/register` without npx as a reference.
  */
-export function startupCommands(playbookFile: string): StartupCmd[] {
+export function startupCommands(playbookFile: string, editedFile?: string): StartupCmd[] {
   const listing = ['-i', 'inventory/prod', '--list-tasks'];
   const row = (check: StartupCheck, typeCheck: TypeCheckMode, args: readonly string[], env?: Record<string, string>): StartupCmd => ({
-    ...enginePlaybook(playbookFile, args, args, { typeCheck }),
+    ...enginePlaybook(playbookFile, args, args, { typeCheck, editedFile }),
     typeCheck: check,
     reference: false,
     ...(env ? { env } : {}),
@@ -46,6 +46,8 @@ export function startupCommands(playbookFile: string): StartupCmd[] {
     row('off', 'checked', ['--help']),
     row('off', 'unchecked', listing, LISTING_ENV),
     row('on', 'checked', listing, LISTING_ENV),
+    // Before `cold`, which then checks the restored sources from scratch: the next `checked` row finds them clean.
+    ...(editedFile ? [row('on', 'edited', listing, LISTING_ENV)] : []),
     row('on', 'cold', listing, LISTING_ENV),
     // What npx and the ts-node launcher add.
     {
@@ -58,8 +60,8 @@ export function startupCommands(playbookFile: string): StartupCmd[] {
 }
 
 /** Each command `rounds` times, interleaved (one of each per round) so machine noise hits all alike. */
-export async function measureStartup(playbookFile: string, rounds: number): Promise<StartupCase[]> {
-  const cmds = startupCommands(playbookFile);
+export async function measureStartup(playbookFile: string, rounds: number, editedFile?: string): Promise<StartupCase[]> {
+  const cmds = startupCommands(playbookFile, editedFile);
   const samples = cmds.map(() => [] as number[]);
   const errors: (string | undefined)[] = cmds.map(() => undefined);
   for (let r = 0; r < rounds; r++) {
