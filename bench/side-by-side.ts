@@ -1,6 +1,9 @@
 // Workloads (a) and (b): the engine and ansible-playbook alternately on the same hosts, several
 // rounds; each round resets /tmp/vpha-bench, times a first run, then a no-op rerun. A run counts only
 // when its recap shows the expected work: 20 changes per host first, none on the rerun.
+import * as path from 'node:path';
+import { typeCheckPlaybook } from '../engine/type-check';
+import { REPO_ROOT } from '../lab/config';
 import { progress, timed, tailOf, type Cmd } from './child';
 import { ansibleWorkload, engineWorkload, precompiledWorkload } from './commands';
 import type { BenchHosts } from './lab-hosts';
@@ -104,6 +107,11 @@ export async function sideBySide(title: string, lab: BenchHosts, o: SideBySideOp
     }
     return samples;
   };
+
+  // "As users run it" means sources unchanged since the last check: an earlier workload's `cold` rows may
+  // have dropped this playbook's stamp, which would put a whole type-check into the first engine run.
+  const warm = typeCheckPlaybook(path.join(REPO_ROOT, 'bench', 'workload.ts'));
+  if (!warm.ok) throw new Error(`bench/workload.ts does not type-check:\n${warm.report}`);
 
   let aborted: string | undefined;
   for (let round = 1; round <= o.rounds; round++) {

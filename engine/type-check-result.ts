@@ -4,4 +4,13 @@
 /** What the checker found: nothing (`ok`), or the formatted diagnostics. */
 export type TypeCheckResult = { readonly ok: true; readonly cached: boolean } | { readonly ok: false; readonly report: string };
 
-export type TypeCheckPlaybook = (entry: string, opts?: { readonly color?: boolean }) => TypeCheckResult;
+export interface TypeCheckOptions {
+  readonly color?: boolean;
+  /**
+   * `auto` (the default): TypeScript 7's native compiler when its package for this platform is installed,
+   * else the TypeScript API; `typescript-api`: the API only.
+   */
+  readonly compiler?: 'auto' | 'typescript-api';
+}
+
+export type TypeCheckPlaybook = (entry: string, opts?: TypeCheckOptions) => TypeCheckResult;
