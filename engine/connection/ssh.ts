@@ -38,8 +38,9 @@ export class SshConnection implements Connection {
   private readonly gate = new ChannelGate();
   private live?: Promise<Live>;
   private sftpSession?: Promise<SFTPWrapper>;
-  /** The long-lived command shell, opened on first use; undefined inside once it could not be opened. */
+  /** The long-lived command shell, opened on first use (undefined inside when it could not be); reset when it ends. */
   private shell?: Promise<CommandShell | undefined>;
+  /** The same shell once open: the session-limit path reads it without waiting on an opening that may be its own. */
   private openShell?: CommandShell;
   /** Set when sshd's session limit needs the shell's slot: commands then use exec channels only. */
   private shellOff = false;
