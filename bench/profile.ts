@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import type { Playbook } from '../engine/dsl';
 import type { Connection } from '../engine/types';
+import type { ConnectionStats } from '../engine/connection/ssh';
 import type { RunEvent } from '../engine/runner/events';
 
 export interface RunProfile {
@@ -18,7 +19,7 @@ export interface RunProfile {
   readonly tasks: number;
   readonly changed: number;
   /** Per host: TCP connections, command round trips (facts included; SFTP puts are not counted), sshd sessions. */
-  readonly hosts: Record<string, HostCounts>;
+  readonly hosts: Record<string, ConnectionStats>;
   /** The first task's median duration per host: handshake and fact gathering happen inside it. */
   readonly firstTaskMs: number;
   /** Median duration of a task on a host, first task excluded. */
@@ -33,13 +34,8 @@ export interface RunProfile {
   readonly problems: readonly string[];
 }
 
-interface HostCounts {
-  readonly handshakes: number;
-  readonly execs: number;
-  readonly sessions: number;
-}
 interface WithStats {
-  readonly stats: HostCounts;
+  readonly stats: ConnectionStats;
 }
 const hasStats = (c: Connection): c is Connection & WithStats => 'stats' in c;
 
@@ -92,7 +88,7 @@ export async function profileRun(playbookFile: string, argv: readonly string[]):
   const taskNames = [...new Set(results.map((r) => r.task.name))];
   const first = results.filter((r) => r.task.name === taskNames[0]).map((r) => r.durationMs);
   const rest = results.filter((r) => r.task.name !== taskNames[0]).map((r) => r.durationMs);
-  const hosts: Record<string, HostCounts> = {};
+  const hosts: Record<string, ConnectionStats> = {};
   for (const c of conns) if (hasStats(c)) hosts[c.host] = { ...c.stats };
   return {
     bootMs,

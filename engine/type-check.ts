@@ -11,8 +11,6 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import * as path from 'node:path';
 import type { TypeCheckPlaybook } from './type-check-result';
 
-export type { TypeCheckResult } from './type-check-result';
-
 interface Stamp {
   /** Path relative to the project root -> sha256 of its content (the lockfile pins TypeScript itself). */
   readonly files: Readonly<Record<string, string>>;
@@ -100,8 +98,8 @@ function checkNative(root: string, entry: string, stampFile: string, color: bool
   // (node_modules/@types) resolve from it as they do from tsconfig.json.
   const dir = path.dirname(stampFile);
   const config = stampFile.replace(/\.json$/, '.tsconfig.json');
+  ensureDir(dir);
   try {
-    mkdirSync(dir, { recursive: true });
     const rel = (f: string): string => path.relative(dir, f).split(path.sep).join('/');
     const project = { extends: rel(path.join(root, 'tsconfig.json')), compilerOptions: { noEmit: true }, include: [], files: [rel(path.resolve(entry))] };
     writeFileSync(config, JSON.stringify(project));

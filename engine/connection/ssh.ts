@@ -26,6 +26,16 @@ interface RunOptions extends ExecOptions {
   readonly stdin?: string | Buffer;
 }
 
+/**
+ * Round trips (commands, internal ones included), sessions sshd set up for them (exec channels, the
+ * command shell included) and SSH handshakes (TCP connections) so far.
+ */
+export interface ConnectionStats {
+  readonly execs: number;
+  readonly sessions: number;
+  readonly handshakes: number;
+}
+
 /** Retries (10 ms, 20 ms, ...) of a channel open refused while no other channel is open. */
 const LATE_CLOSE_RETRIES = 8;
 
@@ -56,11 +66,7 @@ export class SshConnection implements Connection {
     this.#settings = settings;
   }
 
-  /**
-   * Round trips (commands, internal ones included), sessions sshd set up for them (exec channels, the
-   * command shell included) and SSH handshakes (TCP connections) so far.
-   */
-  get stats(): { readonly execs: number; readonly sessions: number; readonly handshakes: number } {
+  get stats(): ConnectionStats {
     return { ...this.counters };
   }
 

@@ -6,7 +6,9 @@ import { ConfigError } from '../errors';
 import type { InventoryDraft, VarLayer } from './draft';
 import type { InventorySpec, Vars } from './types';
 
-type LineLookup = (path: readonly (string | number)[]) => number;
+/** The source line of a property of the spec, by its path (implemented in ts-lines.ts). */
+export type LineLookup = (path: readonly (string | number)[]) => number;
+export type PropertyLines = (text: string, file: string) => LineLookup;
 
 const varsSchema = z.record(z.string(), z.unknown());
 const specSchema = z.strictObject({
@@ -31,7 +33,7 @@ const specSchema = z.strictObject({
 export function loadTsInventory(file: string, draft: InventoryDraft): void {
   // Required here, not imported: ts-lines.ts uses the TypeScript API's types, which would otherwise enter
   // every playbook's type-checked program (typescript.d.ts, 0.6 MB to parse).
-  const { tsPropertyLines } = require('./ts-lines') as { readonly tsPropertyLines: (text: string, file: string) => LineLookup };
+  const { tsPropertyLines } = require('./ts-lines') as { readonly tsPropertyLines: PropertyLines };
   const lineOf = tsPropertyLines(readFileSync(file, 'utf8'), file);
   const at = (path: readonly (string | number)[]): string => `${file}:${lineOf(path)}`;
   const spec = validate(requireSpec(file), at);

@@ -1,10 +1,9 @@
 // Line numbers for a TS inventory: the object literal given to `export default defineInventory({...})`
 // is walked with the TypeScript parser, so errors and origin() can say file:line like the other formats.
 import type * as TS from 'typescript';
+import type { PropertyLines } from './ts-inventory';
 
-export type LineLookup = (path: readonly (string | number)[]) => number;
-
-export function tsPropertyLines(text: string, file: string): LineLookup {
+export const tsPropertyLines: PropertyLines = (text, file) => {
   // typescript is heavy; ts-node has it loaded already when a TS inventory is in play.
   const ts = require('typescript') as typeof TS;
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
@@ -74,4 +73,4 @@ export function tsPropertyLines(text: string, file: string): LineLookup {
     }
     return fallback;
   };
-}
+};
