@@ -223,7 +223,11 @@ export function role<S extends z.ZodType<Vars>>(def: {
     name: def.name,
     tags: def.tags ?? [def.name],
     validate: (input) => {
-      const r = def.vars.safeParse(input);
+      // A missing variable reads "is required", not zod's "expected string, received undefined"; a
+      // schema's own message (e.g. a secret's, saying where to put it) still wins.
+      const r = def.vars.safeParse(input, {
+        error: (iss) => (iss.code === 'invalid_type' && iss.input === undefined ? `is required (${iss.expected})` : undefined),
+      });
       if (r.success) return { ok: true, vars: r.data as z.output<S> };
       return {
         ok: false,

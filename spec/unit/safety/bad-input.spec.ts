@@ -106,6 +106,15 @@ describe('safety: bad input stops the site playbook before any host is touched',
     );
   });
 
+  it('a missing role variable (not a secret): "is required" with its type, not a parser message', async () => {
+    const dir = siteInventory({ cluster_vip: undefined });
+    const why = 'is required (string) (set it in group_vars/ or host_vars/ of the inventory, or with -e)';
+    expectStopped(
+      await runMain(site, ['-i', dir]),
+      `invalid role variables in ${dir}:\n  ${['vprotect1', 'vprotect2'].map((h) => `role pacemaker, host ${h}: variable 'cluster_vip': ${why}`).join('\n  ')}`,
+    );
+  });
+
   describe('a template referencing an undefined variable', () => {
     const renderWith = (src: string) =>
       playbook('tpl', [
