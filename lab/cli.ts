@@ -24,7 +24,7 @@ function formatStatus(rows: readonly HostStatus[]): string {
   return cells.map((c) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
 
-const program = new Command('lab').description('The local vProtect HA lab: systemd-nspawn hosts on bridge labbr0 (198.18.0.0/24)');
+const program = new Command('lab').description('The local vProtect HA lab: systemd-nspawn hosts on bridge labbr0 (198.18.0.0/24, 198.18.1.0/24)');
 
 program
   .command('up')

@@ -7,6 +7,10 @@ export const BRIDGE = 'labbr0';
 export const SUBNET_PREFIX = '198.18.0';
 export const PREFIX_LEN = 24;
 export const BRIDGE_IP = `${SUBNET_PREFIX}.1`;
+/** The lab's /24s: the first holds the full hosts, the VIP and light1..150, the second light151.. only. */
+export const SUBNET_PREFIXES = [SUBNET_PREFIX, '198.18.1'] as const;
+/** The bridge's addresses: the controller's side of each lab subnet. */
+export const BRIDGE_CIDRS = SUBNET_PREFIXES.map((prefix) => `${prefix}.1/${PREFIX_LEN}`);
 /** Reserved for the cluster's floating IP (the roles' VIP in inventory/lab). */
 export const VIP = `${SUBNET_PREFIX}.100`;
 
@@ -16,10 +20,14 @@ export const FIRST_HOST_OCTET = 11;
 export const DEFAULT_HOSTS = 2;
 export const MAX_HOSTS = 20;
 
-/** Light hosts (network namespace + sshd only) for scale benchmarks: light1 .101, light2 .102, ... */
+/**
+ * Light hosts (network namespace + sshd only) for scale benchmarks: light1 .101, light2 .102, ... .250,
+ * then light151.. at 198.18.1.101.. (a /24 of light hosts only, on the same bridge).
+ */
 export const LIGHT_PREFIX = 'light';
 export const FIRST_LIGHT_OCTET = 101;
-export const MAX_LIGHT_HOSTS = 150;
+const LIGHT_HOSTS_PER_SUBNET = 150;
+export const MAX_LIGHT_HOSTS = LIGHT_HOSTS_PER_SUBNET * SUBNET_PREFIXES.length;
 
 /** Cached build products (rootfs tarball, stand-in apt repository), keyed by the recipe hash. */
 export const CACHE_DIR = '/var/cache/vphalab';
@@ -75,7 +83,8 @@ export function labHosts(n: number = DEFAULT_HOSTS): LabHost[] {
 /** The i-th light host (1-based). */
 export function lightHost(i: number): LabHost {
   checkCount(i, MAX_LIGHT_HOSTS, 'light host number');
-  return { name: `${LIGHT_PREFIX}${i}`, ip: `${SUBNET_PREFIX}.${FIRST_LIGHT_OCTET + i - 1}` };
+  const subnet = SUBNET_PREFIXES[Math.floor((i - 1) / LIGHT_HOSTS_PER_SUBNET)]!;
+  return { name: `${LIGHT_PREFIX}${i}`, ip: `${subnet}.${FIRST_LIGHT_OCTET + ((i - 1) % LIGHT_HOSTS_PER_SUBNET)}` };
 }
 
 export function lightHosts(n: number): LabHost[] {

@@ -1,7 +1,7 @@
-// The lab bridge: labbr0 198.18.0.1/24, IPv6 off, no uplink, no forwarding. Only links the lab
-// creates are touched.
+// The lab bridge: labbr0 198.18.0.1/24 (and 198.18.1.1/24 for the light hosts past 150), IPv6 off, no
+// uplink, no forwarding. Only links the lab creates are touched.
 import { promises as fs } from 'node:fs';
-import { BRIDGE, BRIDGE_IP, PREFIX_LEN, SUBNET_PREFIX } from './config';
+import { BRIDGE, BRIDGE_CIDRS, PREFIX_LEN, SUBNET_PREFIXES } from './config';
 import { must, run, waitFor } from './proc';
 
 export async function linkExists(name: string): Promise<boolean> {
@@ -18,8 +18,8 @@ async function checkRangeFree(): Promise<void> {
   const r = await must(['ip', '-4', '-o', 'addr', 'show']);
   for (const line of r.stdout.split('\n')) {
     const [, dev, , cidr] = line.split(/\s+/);
-    if (dev && dev !== BRIDGE && cidr?.startsWith(`${SUBNET_PREFIX}.`))
-      throw new Error(`${cidr} is already on ${dev}: the lab range ${SUBNET_PREFIX}.0/${PREFIX_LEN} is taken`);
+    const taken = SUBNET_PREFIXES.find((prefix) => cidr?.startsWith(`${prefix}.`));
+    if (dev && dev !== BRIDGE && taken) throw new Error(`${cidr} is already on ${dev}: the lab range ${taken}.0/${PREFIX_LEN} is taken`);
   }
 }
 
@@ -30,8 +30,7 @@ export async function ensureBridge(): Promise<void> {
   }
   await fs.writeFile(`/proc/sys/net/ipv6/conf/${BRIDGE}/disable_ipv6`, '1').catch(() => undefined);
   const addrs = await must(['ip', '-4', '-o', 'addr', 'show', 'dev', BRIDGE]);
-  if (!addrs.stdout.includes(` ${BRIDGE_IP}/${PREFIX_LEN} `))
-    await must(['ip', 'addr', 'add', `${BRIDGE_IP}/${PREFIX_LEN}`, 'dev', BRIDGE]);
+  for (const cidr of BRIDGE_CIDRS) if (!addrs.stdout.includes(` ${cidr} `)) await must(['ip', 'addr', 'add', cidr, 'dev', BRIDGE]);
   await must(['ip', 'link', 'set', BRIDGE, 'up']);
 }
 
