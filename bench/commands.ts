@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { STAMP_DIR } from '../engine/type-check';
 import { REPO_ROOT } from '../lab/config';
 import type { Cmd } from './child';
-import { ANSIBLE_LOCALE } from './deps';
+import { recapCheck } from './recap';
+import { ENGINE, type Tool } from './side-by-side';
 
 export const ANSIBLE_DIR = path.join(REPO_ROOT, 'bench', 'ansible');
 export const ANSIBLE_CFG = path.join(ANSIBLE_DIR, 'ansible.cfg');
@@ -74,11 +75,23 @@ export function precompiledWorkload(distDir: string, inventory: string, forks: n
   };
 }
 
-/** ansible-playbook on the same inventory file, pipelining on (bench/ansible/ansible.cfg). */
-export function ansibleWorkload(inventory: string, forks: number): Cmd {
-  return {
-    label: `ansible-playbook -i INV -f ${forks} bench/ansible/workload.yml (pipelining)`,
-    argv: ['ansible-playbook', '-i', inventory, '-f', String(forks), path.join(ANSIBLE_DIR, 'workload.yml')],
-    env: { ANSIBLE_CONFIG: ANSIBLE_CFG, ...ANSIBLE_LOCALE },
-  };
+/** The engine's extra no-op rerun series in workload (a): its other type-check modes and plain node. */
+export const ENGINE_SERIES = {
+  unchecked: 'engine rerun (--no-type-check)',
+  cold: 'engine rerun (sources changed: full type-check)',
+  precompiled: 'engine rerun (precompiled JS, plain node)',
+} as const;
+
+/** The engine as a side-by-side tool, as users run it; optionally with its other modes' reruns. */
+export function engineTool(inventory: string, forks: number, o: { readonly typeCheckRows?: boolean; readonly precompiledDir?: string } = {}): Tool {
+  const extraReruns = [
+    ...(o.typeCheckRows
+      ? [
+          { series: ENGINE_SERIES.unchecked, cmd: engineWorkload(inventory, forks, { typeCheck: 'unchecked' }) },
+          { series: ENGINE_SERIES.cold, cmd: engineWorkload(inventory, forks, { typeCheck: 'cold' }) },
+        ]
+      : []),
+    ...(o.precompiledDir ? [{ series: ENGINE_SERIES.precompiled, cmd: precompiledWorkload(o.precompiledDir, inventory, forks) }] : []),
+  ];
+  return { name: ENGINE, cmd: engineWorkload(inventory, forks), check: recapCheck, extraReruns };
 }

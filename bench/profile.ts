@@ -1,9 +1,11 @@
-// Where an engine run's time goes, measured inside one process: start-up (node + ts-node + imports),
-// inventory and run, SSH handshakes and round trips (SshConnection.stats) per host, task durations.
-// Prints one JSON object (bench/run.ts reads it).
+// Where an engine run's time goes, measured inside one process: start-up (node + ts-node + imports, and
+// the packages they load), the type-check stamp, inventory, SSH handshakes and round trips
+// (SshConnection.stats) per host, task durations. Prints one JSON object (bench/run.ts reads it).
 //   npx ts-node bench/profile.ts PLAYBOOK.ts -i INV [other playbook flags]
+import Module from 'node:module';
 import * as path from 'node:path';
 import type { Playbook } from '../engine/dsl';
+import { typeCheckPlaybook } from '../engine/type-check';
 import type { Connection } from '../engine/types';
 import type { ConnectionStats } from '../engine/connection/ssh';
 import type { RunEvent } from '../engine/runner/events';
@@ -13,8 +15,16 @@ export interface RunProfile {
   readonly bootMs: number;
   /** require() of the playbook file (engine, modules, libraries it imports). */
   readonly importMs: number;
-  /** main(): inventory, connections, facts, tasks, recap. */
+  /** main(): type-check stamp, inventory, connections, facts, tasks, recap. */
   readonly runMs: number;
+  /** Inside main(): the type-check gate as users run it (sources unchanged: the stamp's files rehashed). */
+  readonly typeCheckMs: number;
+  /** Inside main(): from after the type-check to the run's first event (inventory, plan). */
+  readonly inventoryMs: number;
+  /** Inside main(): from the recap event to main()'s end (closing the connections). */
+  readonly closeMs: number;
+  /** Packages loaded (inclusive ms, by package) while importing the playbook, and later during the run. */
+  readonly packagesMs: { readonly import: Record<string, number>; readonly run: Record<string, number> };
   readonly exitCode: number;
   readonly tasks: number;
   readonly changed: number;
@@ -58,11 +68,46 @@ function lockstepByRole(results: readonly ResultEvent[]): Record<string, number>
   return out;
 }
 
+/** The package a bare require() names (`@swc/core/x` -> `@swc/core`), or undefined for a path or a builtin. */
+function packageOf(request: string): string | undefined {
+  if (request.startsWith('.') || request.startsWith('/') || request.startsWith('node:') || Module.isBuiltin(request)) return undefined;
+  const parts = request.split('/');
+  return request.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+type Loader = (request: string, parent: NodeJS.Module | undefined, isMain: boolean) => unknown;
+
+/**
+ * Times every package the project's own files require (inclusive of what the package loads itself),
+ * into `into.current` (switched between the import and the run phases).
+ */
+function timePackageLoads(root: string): { current: Record<string, number> } {
+  const into = { current: {} as Record<string, number> };
+  const internal = Module as unknown as { _load: Loader };
+  const load = internal._load;
+  internal._load = function (this: unknown, request, parent, isMain) {
+    const pkg = packageOf(request);
+    const fromProject = !!parent?.filename && parent.filename.startsWith(root) && !parent.filename.includes(`${path.sep}node_modules${path.sep}`);
+    if (!pkg || !fromProject) return load.call(this, request, parent, isMain);
+    const t = performance.now();
+    try {
+      return load.call(this, request, parent, isMain);
+    } finally {
+      into.current[pkg] = (into.current[pkg] ?? 0) + performance.now() - t;
+    }
+  };
+  return into;
+}
+
 export async function profileRun(playbookFile: string, argv: readonly string[]): Promise<RunProfile> {
   const bootMs = process.uptime() * 1000;
+  const packages = timePackageLoads(path.resolve(__dirname, '..'));
+  const importPackages = packages.current;
   const t0 = performance.now();
   const mod = require(path.resolve(playbookFile)) as Record<string, unknown>;
   const importMs = performance.now() - t0;
+  const runPackages: Record<string, number> = {};
+  packages.current = runPackages;
   const pb = Object.values(mod).find((v): v is Playbook => !!v && typeof v === 'object' && 'plays' in v && 'name' in v);
   if (!pb) throw new Error(`${playbookFile} exports no playbook`);
   const { main } = require('../engine/cli') as typeof import('../engine/cli');
@@ -70,9 +115,23 @@ export async function profileRun(playbookFile: string, argv: readonly string[]):
 
   const conns: Connection[] = [];
   const events: RunEvent[] = [];
+  const at = new Map<RunEvent['type'], number>(); // when each kind of event came first
+  let typeCheckMs = 0;
   const t1 = performance.now();
   const exitCode = await main(pb, [...argv, '--json'], {
-    out: (line) => events.push(JSON.parse(line) as RunEvent),
+    out: (line) => {
+      const e = JSON.parse(line) as RunEvent;
+      if (!at.has(e.type)) at.set(e.type, performance.now());
+      events.push(e);
+    },
+    typeCheck: () => {
+      const t = performance.now();
+      try {
+        return typeCheckPlaybook(path.resolve(playbookFile));
+      } finally {
+        typeCheckMs = performance.now() - t;
+      }
+    },
     err: (line) => process.stderr.write(line + '\n'),
     env: process.env,
     isTTY: false,
@@ -82,7 +141,8 @@ export async function profileRun(playbookFile: string, argv: readonly string[]):
       return c;
     },
   });
-  const runMs = performance.now() - t1;
+  const t2 = performance.now();
+  const runMs = t2 - t1;
 
   const results = events.filter((e): e is ResultEvent => e.type === 'result');
   const taskNames = [...new Set(results.map((r) => r.task.name))];
@@ -94,6 +154,10 @@ export async function profileRun(playbookFile: string, argv: readonly string[]):
     bootMs,
     importMs,
     runMs,
+    typeCheckMs,
+    inventoryMs: (at.get('playbook') ?? t1) - t1 - typeCheckMs,
+    closeMs: t2 - (at.get('recap') ?? t2),
+    packagesMs: { import: importPackages, run: runPackages },
     exitCode,
     tasks: taskNames.length,
     changed: results.filter((r) => r.status === 'changed').length,

@@ -40,3 +40,7 @@ export function recapProblem(stdout: string, hosts: readonly string[], changedPe
   }
   return problems.length ? problems.slice(0, 5).join('; ') + (problems.length > 5 ? `; ... (${problems.length} hosts)` : '') : undefined;
 }
+
+/** A run of the engine or ansible-playbook counts when it exits 0 and its recap shows the expected work. */
+export const recapCheck = (r: { readonly code: number; readonly stdout: string }, hosts: readonly string[], changedPerHost: number): string | undefined =>
+  r.code !== 0 ? `exit ${r.code}` : recapProblem(r.stdout, hosts, changedPerHost);

@@ -1,31 +1,42 @@
-// `npm run bench -- [--quick] [--rounds N] [--only a,b,c,d] [--results FILE]`: the engine side by
-// side with ansible-playbook (pipelining) on the lab hosts, plus the engine's own overheads (issue 6).
-// A script, not a test: it starts the lab hosts it needs, prints a markdown report on stdout (progress
-// on stderr) and, with --quick, ends with `no-op rerun speed-up vs ansible: N.Nx`.
+// `npm run bench -- [--quick] [--rounds N] [--only a,b,c,d] [--peers LIST] [--results FILE]`: the engine
+// side by side with its peers (Debian's ansible, the newest ansible-core, ansible-core with Mitogen,
+// pyinfra 3; bench/peers.ts) on the lab hosts, plus the engine's own overheads (issues 6 and 15). A
+// script, not a test: it starts the lab hosts it needs, prints a markdown report on stdout (progress on
+// stderr) and ends, whenever (a) ran, with one `no-op rerun speed-up vs PEER: N.Nx` line per peer.
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { progress, timed, tailOf } from './child';
-import { profileStartup } from './cpu-profile';
-import { ensureAnsible } from './deps';
-import { firstHosts, fullHosts, lightHostsUp, releaseLab, type BenchHosts } from './lab-hosts';
-import { load1, machine } from './machine';
+import { MAX_LIGHT_HOSTS } from '../lab/config';
 import { unregisterLabUser } from '../lab/users';
+import { progress, timed, tailOf } from './child';
+import { engineTool, engineWorkload } from './commands';
+import { profileStartup } from './cpu-profile';
+import { floorProbe, loadProbe } from './floors';
+import { firstHosts, fullHosts, lightHostsUp, releaseLab, type BenchHosts } from './lab-hosts';
+import type { Latency } from './latency';
+import { load1, machine } from './machine';
+import { findPeers, PEER_NAMES, PEERS_DIR, PEERS_ENV, type Peer, type PeerLookup, type PeerName } from './peers';
+import { buildPrecompiled } from './precompiled';
 import type { RunProfile } from './profile';
-import { profileSection, scaleProfileLines, scaleSection, siteSection, startupSection, workloadASection, type ProfileFigures } from './report';
-import { rerunSpeedup, sideBySide, type SideBySide } from './side-by-side';
+import { mustOnEveryHost } from './remote';
+import { siteSection, startupSection } from './report';
+import { speedupLines, workloadASection } from './report-a';
+import { profileSection, type ProfileFigures } from './report-profile';
+import { scaleProfileLine, scaleSection } from './report-scale';
+import { sideBySide, type SideBySide, type Tool } from './side-by-side';
 import { siteRerun } from './site-rerun';
 import { measureStartup } from './startup';
-import { buildPrecompiled } from './precompiled';
+import { measureStartupParts } from './startup-parts';
 import { median } from './stats';
 import { BENCH_DIR, TASK_COUNT } from './workload';
-import { engineWorkload } from './commands';
-import { mustOnEveryHost } from './remote';
 
 interface Options {
   readonly quick: boolean;
-  readonly rounds?: number;
+  readonly rounds: number;
   readonly scaleRounds?: number;
-  readonly light: number;
+  readonly scaleHosts: number[];
+  readonly scaleForks: number;
+  readonly sampledRounds: number;
+  readonly peers: PeerName[];
   readonly only?: string[];
   readonly results?: string;
 }
@@ -36,8 +47,26 @@ const positive = (v: string): number => {
   return n;
 };
 
+const hostCounts = (v: string): number[] => {
+  const ns = v.split(',').map((s) => positive(s.trim()));
+  if (ns.some((n) => n > MAX_LIGHT_HOSTS)) throw new InvalidArgumentError(`the lab has at most ${MAX_LIGHT_HOSTS} light hosts`);
+  return [...new Set(ns)].sort((a, b) => a - b);
+};
+
+const peerList = (v: string): PeerName[] => {
+  const ns = v.split(',').map((s) => s.trim());
+  const bad = ns.filter((n) => !(PEER_NAMES as readonly string[]).includes(n));
+  if (bad.length) throw new InvalidArgumentError(`unknown peer ${bad.join(', ')} (${PEER_NAMES.join(', ')})`);
+  return ns as PeerName[];
+};
+
 const WORKLOADS = ['a', 'b', 'c', 'd'] as const;
 type Workload = (typeof WORKLOADS)[number];
+
+/** The peers that take part in the scale runs: Ansible's and pyinfra's growth curves (issue 15). */
+const SCALE_PEERS: readonly PeerName[] = ['ansible', 'pyinfra'];
+/** Above this many hosts Ansible is sampled (--sampled-rounds): one run takes minutes there. */
+const SAMPLE_ANSIBLE_ABOVE = 50;
 
 /** A probe child's JSON line; a failure (e.g. a lab host's sshd restarted by someone else) is retried twice. */
 async function childJson<T>(argv: readonly string[]): Promise<T> {
@@ -50,41 +79,39 @@ async function childJson<T>(argv: readonly string[]): Promise<T> {
   }
 }
 
-/** Profile of workload (a)'s no-op rerun: round trips, time split, SSH latency, start-up CPU. */
-async function profileA(lab: BenchHosts): Promise<ProfileFigures> {
-  progress('profiling the no-op rerun (round trips, time split, SSH latency, start-up CPU)');
+const peerTool = (p: Peer, inventory: string, forks: number, rounds?: number): Tool => ({
+  name: p.name,
+  cmd: p.workload(inventory, forks),
+  check: p.check,
+  ...(rounds !== undefined ? { rounds } : {}),
+});
+
+/** Profile of workload (a)'s no-op rerun: round trips, time split, packages, CPU, start-up parts. */
+async function profileA(lab: BenchHosts, rounds: number): Promise<ProfileFigures> {
+  progress('profiling the no-op rerun (round trips, time split, packages, SSH latency, CPU, start-up parts)');
   const ts = ['npx', 'ts-node'];
   // The hosts must hold the workload's result already, so that what is profiled is a no-op rerun.
   const converge = await timed(engineWorkload(lab.inventory, 10));
   if (converge.code !== 0) throw new Error(`converging the hosts before profiling failed:\n${tailOf(converge)}`);
   // Three clean no-op reruns; a run hit by someone else's use of the shared lab is repeated (twice at most).
-  const runs = async (): Promise<RunProfile[]> => {
-    const out: RunProfile[] = [];
-    for (let misses = 0; out.length < 3; ) {
-      const p = await childJson<RunProfile>([...ts, 'bench/profile.ts', 'bench/workload.ts', '-i', lab.inventory]);
-      if (p.exitCode === 0 && p.changed === 0) out.push(p);
-      else if (++misses > 2) throw new Error(`profiled rerun was not a clean no-op: exit ${p.exitCode}, ${p.changed} changed; ${p.problems.join('; ')}`);
-      else progress(`  profiled run repeated (exit ${p.exitCode}, ${p.changed} changed): ${p.problems.join('; ')}`);
-    }
-    return out;
-  };
-  const plain = await runs();
-  type Latency = { msPerExec: Record<string, number> };
-  const latencyMs = median(Object.values((await childJson<Latency>([...ts, 'bench/latency.ts', lab.inventory])).msPerExec));
-  const startup = await profileStartup(['-r', 'ts-node/register/transpile-only'], 'bench/workload.ts', ['--help']);
+  const plain: RunProfile[] = [];
+  for (let misses = 0; plain.length < 3; ) {
+    const p = await childJson<RunProfile>([...ts, 'bench/profile.ts', 'bench/workload.ts', '-i', lab.inventory]);
+    if (p.exitCode === 0 && p.changed === 0) plain.push(p);
+    else if (++misses > 2) throw new Error(`profiled rerun was not a clean no-op: exit ${p.exitCode}, ${p.changed} changed; ${p.problems.join('; ')}`);
+    else progress(`  profiled run repeated (exit ${p.exitCode}, ${p.changed} changed): ${p.problems.join('; ')}`);
+  }
+  const latency = await childJson<Latency>([...ts, 'bench/latency.ts', lab.inventory]);
+  const register = ['-r', 'ts-node/register/transpile-only'];
+  const rerunCpu = await profileStartup(register, 'bench/workload.ts', ['-i', lab.inventory]);
+  const startup = await profileStartup(register, 'bench/workload.ts', ['--help']);
+  const parts = await measureStartupParts(rounds);
   await mustOnEveryHost(lab.inventory, `rm -rf ${BENCH_DIR}`);
-  return { plain, latencyMs, startup };
+  return { plain, latencyMs: median(Object.values(latency.msPerExec)), rerunCpu, startup, parts };
 }
 
-export interface ScaleProfile {
-  readonly forks: number;
-  readonly profile: RunProfile;
-  /** Busy CPU of the whole machine during the profiled run (engine, lab hosts' sshd and shells). */
-  readonly machineCpuMs: number;
-}
-
-/** One in-process profile of the no-op rerun at scale: where the CPU goes (engine process vs the rest). */
-async function profileScale(lab: BenchHosts, forks: number): Promise<ScaleProfile> {
+/** One in-process profile of the engine's no-op rerun at scale: where the CPU goes (engine process vs the rest). */
+async function profileScale(lab: BenchHosts, forks: number): Promise<string> {
   progress(`(b) profiling the ${lab.hosts.length}-host no-op rerun, forks ${forks}`);
   const converge = await timed(engineWorkload(lab.inventory, forks));
   if (converge.code !== 0) throw new Error(`converging the light hosts before profiling failed:\n${tailOf(converge)}`);
@@ -92,75 +119,84 @@ async function profileScale(lab: BenchHosts, forks: number): Promise<ScaleProfil
   const r = await timed({ label: argv.join(' '), argv });
   if (r.code !== 0) throw new Error(`profiling at scale failed:\n${tailOf(r)}`);
   await mustOnEveryHost(lab.inventory, `rm -rf ${BENCH_DIR}`);
-  return { forks, profile: JSON.parse(r.stdout.trim().split('\n').pop()!) as RunProfile, machineCpuMs: r.machineCpuMs };
+  return scaleProfileLine(lab.hosts.length, forks, JSON.parse(r.stdout.trim().split('\n').pop()!) as RunProfile, r.machineCpuMs);
 }
 
 async function main(o: Options): Promise<void> {
   const selected = new Set<Workload>(o.quick ? ['a'] : ((o.only ?? WORKLOADS) as Workload[]));
-  // --quick must end within 5 minutes even on a busy machine: 3 rounds of (a) take about 1.5 min idle.
-  const rounds = o.rounds ?? (o.quick ? 3 : 5);
-  const scaleRounds = o.scaleRounds ?? Math.min(rounds, 3);
+  const scaleRounds = o.scaleRounds ?? Math.min(o.rounds, 3);
   const m = machine();
   const loadStart = load1();
   const started = new Date();
-  const ansibleVersion = selected.has('a') || selected.has('b') ? await ensureAnsible() : 'not used';
+  const wanted = selected.has('a') ? o.peers : selected.has('b') ? o.peers.filter((p) => SCALE_PEERS.includes(p)) : [];
+  const peers: PeerLookup[] = await findPeers(wanted);
+  for (const l of peers) progress(l.found ? `peer ${l.peer.name}: ${l.peer.version}` : `peer ${l.name} MISSING: ${l.why}`);
+  const found = (names: readonly PeerName[]): Peer[] => peers.flatMap((l) => (l.found && names.includes(l.peer.name) ? [l.peer] : []));
   const report: string[] = [];
-  let speedup = NaN;
+  let a: SideBySide | undefined;
+  let aFailed: string | undefined;
   // One workload failing (e.g. someone took the shared lab down) must not lose the others' figures.
-  const section = async (name: string, body: () => Promise<string[]>): Promise<void> => {
+  const section = async (name: string, body: () => Promise<string[]>): Promise<string | undefined> => {
     try {
       report.push(...(await body()), '');
+      return undefined;
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       progress(`${name} failed: ${why}`);
       report.push(`## ${name}`, '', `**Failed**: ${why.split('\n').slice(0, 6).join(' / ')}`, '');
+      return why.split('\n')[0];
     }
   };
   try {
     if (selected.has('a')) {
-      await section('(a) 20 tasks on 2 lab hosts', async () => {
+      aFailed = await section('(a) 20 tasks on 2 lab hosts', async () => {
         const lab = await fullHosts(2);
         // The precompiled what-if needs a tsc build (~10 s): the full benchmark only.
         const precompiledDir = o.quick ? undefined : await buildPrecompiled().catch((e: Error) => void progress(`no precompiled what-if: ${e.message}`));
-        const a = await sideBySide('(a) 2 hosts', lab, {
-          precompiledDir: precompiledDir ?? undefined,
-          rounds,
-          forks: 10,
-          typeCheckRows: true,
+        const forks = 10;
+        a = await sideBySide('(a) 2 hosts', lab, {
+          rounds: o.rounds,
+          forks,
+          tools: [engineTool(lab.inventory, forks, { typeCheckRows: true, precompiledDir: precompiledDir ?? undefined }), ...found(o.peers).map((p) => peerTool(p, lab.inventory, forks))],
+          probes: [floorProbe(lab.inventory)],
           ensureHosts: () => fullHosts(2),
         });
-        speedup = rerunSpeedup(a);
-        return [...workloadASection(a, speedup), '', ...profileSection(await profileA(lab), TASK_COUNT)];
+        return [...workloadASection(a, peers), '', ...profileSection(await profileA(lab, o.rounds), TASK_COUNT)];
       });
     }
     if (selected.has('c')) {
       await section('(c) site.ts no-op rerun', async () => {
         progress('(c) site.ts no-op rerun');
-        return siteSection(await siteRerun(await fullHosts(2), rounds));
+        return siteSection(await siteRerun(await fullHosts(2), o.rounds));
       });
     }
     if (selected.has('d')) {
       await section('(d) start-up', async () => {
         progress('(d) start-up');
         // The edited source: a role site.ts imports (its dependents are checked again too).
-        const cases = await measureStartup('playbooks/site.ts', rounds, 'roles/drbd/index.ts');
+        const cases = await measureStartup('playbooks/site.ts', o.rounds, 'roles/drbd/index.ts');
         const loads = cases.every((c) => c.ms !== undefined);
         const prof = loads ? await profileStartup(['-r', 'ts-node/register/transpile-only'], 'playbooks/site.ts', ['--help']) : undefined;
         const out = startupSection('playbooks/site.ts', cases, prof);
-        if (!loads) out.push('', ...startupSection('bench/workload.ts (reference: site.ts does not load)', await measureStartup('bench/workload.ts', rounds)));
+        if (!loads) out.push('', ...startupSection('bench/workload.ts (reference: site.ts does not load)', await measureStartup('bench/workload.ts', o.rounds)));
         return out;
       });
     }
     if (selected.has('b')) {
-      await section('(b) 50 light hosts', async () => {
-        const light = await lightHostsUp(o.light);
-        const base = await firstHosts(light, 2);
-        const opts = { rounds: scaleRounds, typeCheckRows: false, ensureHosts: () => lightHostsUp(o.light) };
+      await section('(b) scale', async () => {
+        const most = o.scaleHosts[o.scaleHosts.length - 1]!;
+        const light = await lightHostsUp(most);
         const runs: SideBySide[] = [];
-        const baseRun = await sideBySide('(b) 2 light hosts', base, { ...opts, forks: 10 });
-        for (const forks of [10, 50]) runs.push(await sideBySide(`(b) ${o.light} light hosts, forks ${forks}`, light, { ...opts, forks }));
-        const profiles = [await profileScale(light, 10), await profileScale(light, 50)];
-        return [...scaleSection(baseRun, runs), ...scaleProfileLines(profiles)];
+        for (const n of o.scaleHosts) {
+          const lab = n === most ? light : await firstHosts(light, n);
+          const tools = [
+            engineTool(lab.inventory, o.scaleForks),
+            ...found(SCALE_PEERS).map((p) => peerTool(p, lab.inventory, o.scaleForks, p.name === 'ansible' && n > SAMPLE_ANSIBLE_ABOVE ? o.sampledRounds : undefined)),
+          ];
+          runs.push(await sideBySide(`(b) ${n} light hosts, forks ${o.scaleForks}`, lab, { rounds: scaleRounds, forks: o.scaleForks, tools, probes: [loadProbe], ensureHosts: () => lightHostsUp(most) }));
+        }
+        const missing = peers.flatMap((l) => (!l.found && SCALE_PEERS.includes(l.name) ? [`- ${l.name}: MISSING (${l.why})`] : []));
+        return [...scaleSection(runs, o.scaleForks), ...missing, await profileScale(light, o.scaleForks)];
       });
     }
   } finally {
@@ -170,29 +206,31 @@ async function main(o: Options): Promise<void> {
   }
 
   const head = [
-    '# Benchmark results: the engine vs ansible-playbook (issue 6)',
+    '# Benchmark results: the engine vs Ansible, Mitogen and pyinfra (issues 6 and 15)',
     '',
     `- date: ${started.toISOString()}`,
-    `- command: \`${process.env.NODE_PATH ? `NODE_PATH=${process.env.NODE_PATH} ` : ''}npm run bench --${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}\` (rounds ${rounds}${selected.has('b') ? `, scale rounds ${scaleRounds}` : ''})`,
-    `- machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB memory, kernel ${m.kernel}, ${m.os}, node ${m.node}, ${ansibleVersion}`,
+    `- command: \`${process.env.NODE_PATH ? `NODE_PATH=${process.env.NODE_PATH} ` : ''}npm run bench --${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}\` ` +
+      `(rounds ${o.rounds}${selected.has('b') ? `, scale rounds ${scaleRounds}, Ansible above ${SAMPLE_ANSIBLE_ABOVE} hosts ${o.sampledRounds}` : ''})`,
+    `- machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB memory, kernel ${m.kernel}, ${m.os}, node ${m.node}`,
     `- 1-minute load average: ${loadStart} at start, ${load1()} at end (other work on this machine shares its CPUs with the lab hosts)`,
-    '- Ansible settings (bench/ansible/ansible.cfg): pipelining=True, ControlMaster/ControlPersist=60s (its defaults), ' +
-      'interpreter_python fixed (no discovery), host keys checked against the lab known_hosts; facts gathered (gather_facts: true, ' +
-      'gather_subset min) because the engine always gathers its own (one exec per host)',
+    `- peers looked for in ${PEERS_ENV}=${PEERS_DIR}: ${peers.map((l) => (l.found ? l.peer.name : `${l.name} (missing)`)).join(', ') || 'none asked for'}`,
     '',
   ];
-  const text = [...head, ...report].join('\n') + '\n';
+  const tail = selected.has('a') ? speedupLines(a, peers.filter((l) => o.peers.includes(l.name)), aFailed) : [];
+  const text = [...head, ...report, ...tail].join('\n') + '\n';
   process.stdout.write(text);
   if (o.results) writeFileSync(o.results, text);
-  if (selected.has('a')) process.stdout.write(`no-op rerun speed-up vs ansible: ${speedup.toFixed(1)}x\n`);
 }
 
 const program = new Command('bench')
-  .description('The engine side by side with ansible-playbook on the lab hosts, and its own start-up (issue 6)')
-  .option('--quick', 'workload (a) only (2 hosts); ends with the speed-up line', false)
-  .option('--rounds <n>', 'rounds of each workload (default 5; 3 with --quick)', positive)
-  .option('--scale-rounds <n>', 'rounds of workload (b) (default min(rounds, 3)): ansible on 50 hosts is slow', positive)
-  .option('--light <n>', 'light hosts for workload (b)', positive, 50)
+  .description('The engine side by side with Ansible, Mitogen and pyinfra on the lab hosts, and its own start-up (issues 6 and 15)')
+  .option('--quick', 'workload (a) only (2 hosts, every installed peer); ends with one speed-up line per peer', false)
+  .option('--rounds <n>', 'rounds of each workload (the speed-ups are medians of per-round ratios)', positive, 5)
+  .option('--scale-rounds <n>', 'rounds of the scale runs (default min(rounds, 3))', positive)
+  .option('--scale-hosts <list>', 'light host counts of the scale runs', hostCounts, [2, 50, 200])
+  .option('--scale-forks <n>', 'forks (pyinfra: --parallel) of the scale runs', positive, 50)
+  .option('--sampled-rounds <n>', `rounds Ansible takes part in above ${SAMPLE_ANSIBLE_ABOVE} hosts (minutes per run there)`, positive, 1)
+  .option('--peers <list>', `peers to run (default all: ${PEER_NAMES.join(', ')})`, peerList, [...PEER_NAMES])
   .option('--only <list>', 'workloads to run, e.g. a,d', (v) => v.split(',').map((s) => s.trim()))
   .option('--results <file>', 'also write the report to this file (e.g. bench/RESULTS.md)')
   .action(async (o: Options) => {
