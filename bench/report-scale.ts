@@ -19,11 +19,16 @@ export function cpuFloorMs(r: SideBySide, series: string): number {
   return Math.max(0, own) / availableParallelism();
 }
 
+/** Above this share of the machine taken by other work, what is left of a run's CPU says nothing. */
+const SATURATED = 0.5;
+
 /** Median rerun and its CPU floor, e.g. `2.86 s (floor 2.54 s, 3 runs)`. */
 function cell(r: SideBySide, tool: string): string {
   const xs = r.series.get(rerunOf(tool)) ?? [];
   if (!xs.length) return 'not run';
-  return `${seconds(median(xs))} (floor ${seconds(cpuFloorMs(r, rerunOf(tool)))}, ${xs.length} run${xs.length > 1 ? 's' : ''})`;
+  const saturated = med(r, FLOOR.background) / 1000 / availableParallelism() > SATURATED;
+  const floor = saturated ? 'floor n/a: other work' : `floor ${seconds(cpuFloorMs(r, rerunOf(tool)))}`;
+  return `${seconds(median(xs))} (${floor}, ${xs.length} run${xs.length > 1 ? 's' : ''})`;
 }
 
 export function scaleSection(runs: readonly SideBySide[], forks: number): string[] {
@@ -34,7 +39,7 @@ export function scaleSection(runs: readonly SideBySide[], forks: number): string
     '',
     'Light hosts are sshd-only namespaces on this machine: they share its CPUs with the tools. Each cell: median no-op rerun ' +
       `(its CPU floor: the whole machine's busy CPU during the run, less other work's share measured in the same rounds, / ${availableParallelism()} CPUs: ` +
-      'the least that run\'s work, the tool and the hosts\' sshd and shells together, could take here).',
+      `the least that run's work, the tool and the hosts' sshd and shells together, could take here; n/a when other work took over ${SATURATED * 100}% of the machine).`,
     '',
     `| hosts | ${tools.map((t) => `${t} rerun`).join(' | ')} | ${peers.map((p) => `speed-up vs ${p}`).join(' | ')} | other work on the machine |`,
     `|---|${tools.map(() => '---|').join('')}${peers.map(() => '---|').join('')}---|`,
