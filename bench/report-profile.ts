@@ -58,7 +58,7 @@ export function startupPartsLines(s: StartupParts): string[] {
     ['npx: npm\'s own CLI, then a shell that starts the bin', s.npxTsNode - s.tsNode, `\`${c.npxTsNode.label}\` - \`${c.tsNode.label}\` (reference: \`${c.npxNode.label}\` - \`${c.node.label}\` = ${ms(s.npxNode - s.node)})`],
     ['ts-node\'s launcher and register, in all', s.tsNode - s.node, `\`${c.tsNode.label}\` - \`${c.node.label}\``],
     ['... of which the TypeScript compiler (typescript.js, loaded to read tsconfig.json even though SWC transpiles)', s.typescript - s.node, `\`${c.typescript.label}\` - \`${c.node.label}\``],
-    ['... of which the SWC binding', s.swc - s.node, `\`${c.swc.label}\` - \`${c.node.label}\``],
+    ['... of which the SWC binding (loaded only when a source changed since its last transpile: engine/transpile-cache.js)', s.swc - s.node, `\`${c.swc.label}\` - \`${c.node.label}\``],
     ['the floor `npx ts-node -e 0`', s.npxTsNode, `\`${c.npxTsNode.label}\``],
     ['the playbook\'s imports and `--help` (no type-check, no host)', s.help - s.npxTsNode, `\`${c.help.label}\` - \`${c.npxTsNode.label}\``],
   ];
