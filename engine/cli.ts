@@ -7,7 +7,7 @@ import type { Playbook, Vars } from './dsl';
 import type { Reporter } from './runner/events';
 import type { TypeCheckPlaybook, TypeCheckResult } from './type-check-result';
 import { ConfigError } from './errors';
-import { prepare, runPlaybook } from './runner/run';
+import { planPlaybook, runPlan } from './runner';
 import { listHosts, listTags, listTasks } from './output/listing';
 
 export interface CliIO {
@@ -104,27 +104,22 @@ export async function main(pb: Playbook, argv: readonly string[], io: CliIO): Pr
     secrets = inventory.secrets;
     const extraVars = parseExtraVars(o.extraVars);
     const tags = { only: o.tags, skip: o.skipTags };
+    const plan = planPlaybook(pb, { inventory, limit: o.limit, tags, startAtTask: o.startAtTask, extraVars, check: o.check });
     if (o.listHosts || o.listTasks || o.listTags) {
-      const planned = prepare(pb, { inventory, connect: failConnect, reporter: { emit: () => undefined }, limit: o.limit, tags, extraVars });
-      const lines = o.listHosts ? listHosts(pb, planned) : o.listTags ? listTags(pb, planned) : listTasks(pb, planned, tags);
+      // Listings touch no host: they print the plan the run would run.
+      const lines = o.listHosts ? listHosts(plan) : o.listTags ? listTags(plan) : listTasks(plan);
       lines.forEach((l) => io.out(l));
       return 0;
     }
     const reporter = await makeReporter(o, io);
     const connect = io.connect ?? (await sshConnector(o, inventory, io));
-    const summary = await runPlaybook(pb, {
-      inventory,
+    const summary = await runPlan(plan, {
       connect,
       reporter,
-      limit: o.limit,
-      tags,
-      check: o.check,
       diff: o.diff,
       forks: o.forks,
       verbosity: o.verbose,
       forceHandlers: o.forceHandlers,
-      startAtTask: o.startAtTask,
-      extraVars,
       taskTimeout: o.timeout,
       signal: io.signal,
     });
@@ -141,10 +136,6 @@ export async function main(pb: Playbook, argv: readonly string[], io: CliIO): Pr
     throw e;
   }
 }
-
-const failConnect = (): never => {
-  throw new Error('listing touches no host');
-};
 
 async function loadInventoryFor(o: CliOptions, io: CliIO): Promise<Inventory> {
   const { loadInventory } = require('./inventory/load') as typeof import('./inventory/load'); // lazy: keeps start-up lean

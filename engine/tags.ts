@@ -1,4 +1,6 @@
-// Tag selection with Ansible's meaning: inheritance, `always`, `never`, `tagged`, `untagged`, `all`.
+// Tags with Ansible's meaning (playbook/taggable.py): a task carries its own tags and those of its play, role
+// and blocks; --tags/--skip-tags select with `always`, `never`, `tagged`, `untagged` and `all`. The plan
+// (engine/runner/plan.ts) asks this file, once per task; nothing else decides tags.
 
 export interface TagFilter {
   /** --tags; empty means all. */
@@ -8,6 +10,11 @@ export interface TagFilter {
 }
 
 export const ALL_TAGS: TagFilter = { only: [], skip: [] };
+
+/** The tags a node carries: those it inherits (play, role, blocks), then its own, each once. */
+export function inheritTags(inherited: readonly string[], own: readonly string[] | undefined): string[] {
+  return [...new Set([...inherited, ...(own ?? [])])];
+}
 
 /** Whether a task carrying `tags` (its own plus inherited ones) runs under the filter. */
 export function selected(tags: readonly string[], f: TagFilter): boolean {
@@ -28,7 +35,7 @@ export function selected(tags: readonly string[], f: TagFilter): boolean {
 }
 
 /** Tags the user named that no task carries: Ansible warns about these. */
-export function unknownTags(requested: readonly string[], known: ReadonlySet<string>): string[] {
+export function unknownTags(f: TagFilter, known: ReadonlySet<string>): string[] {
   const special = new Set(['all', 'tagged', 'untagged', 'always', 'never']);
-  return requested.filter((t) => !special.has(t) && !known.has(t));
+  return [...f.only, ...f.skip].filter((t) => !special.has(t) && !known.has(t));
 }

@@ -1,14 +1,16 @@
 // Everything the run knows about one host: connection, facts, registered results, set facts, notifications.
+import { isDeepStrictEqual } from 'node:util';
 import type { Connection, Facts, HostName, ModuleResult } from '../types';
 import type { HostEntry } from '../inventory/types';
 import type { Vars } from '../dsl';
 import { gatherFacts } from '../facts';
 import { emptyStats, type HostStats } from './events';
+import type { SetFactsState } from './role-vars';
 
 export class HostState {
   readonly registered = new Map<string, ModuleResult>();
-  /** setFact values: above inventory and play vars, below extra vars. */
-  readonly setFacts: Record<string, unknown> = {};
+  /** setFact values (their precedence: engine/runner/vars.ts) and how many setFacts changed them. */
+  private setFactsSoFar: SetFactsState = { values: {}, version: 0 };
   readonly notified = new Set<string>();
   readonly hostCache = new Map<string, unknown>();
   readonly stats: HostStats = emptyStats();
@@ -54,9 +56,15 @@ export class HostState {
     return this.factsValue;
   }
 
-  /** All variables of the host as a play sees them. */
-  playVars(playVars: Vars, extraVars: Vars): Vars {
-    return { ...this.entry.vars, ...playVars, ...this.setFacts, ...extraVars };
+  get setFacts(): SetFactsState {
+    return this.setFactsSoFar;
+  }
+
+  /** Record a setFact's values; a new version only when one of them differs from what the host had. */
+  setFact(values: Vars): void {
+    const cur = this.setFactsSoFar.values;
+    if (Object.entries(values).every(([k, v]) => Object.hasOwn(cur, k) && isDeepStrictEqual(cur[k], v))) return;
+    this.setFactsSoFar = { values: { ...cur, ...values }, version: this.setFactsSoFar.version + 1 };
   }
 
   async close(): Promise<void> {

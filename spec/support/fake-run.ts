@@ -6,7 +6,7 @@ import type { RunEvent } from '../../engine/runner/events';
 import { FakeConnection } from '../../engine/connection/fake';
 import { InventoryDraft, type VarLayer } from '../../engine/inventory/draft';
 import { inventoryFromDraft } from '../../engine/inventory/inventory';
-import { runPlaybook, type RunOptions, type RunSummary } from '../../engine/runner/run';
+import { runPlaybook, type RunOptions, type RunSummary } from '../../engine/runner';
 import { defineModule } from '../../modules/define';
 import { sh } from '../../engine/shell';
 import { ModuleError } from '../../engine/errors';
