@@ -1,8 +1,9 @@
 // Drives one exec channel: feeds the sudo password only when sudo asks for it, then the command's stdin,
-// collects output, strips the client's marker lines, and turns exit status, signal or timeout into a code.
+// collects output, and turns exit status, signal or timeout into a code. The marker lines it watches for and
+// strips are framing.ts's.
 import { constants as osConstants } from 'node:os';
 import type { ClientChannel } from 'ssh2';
-import { pidMarker, readyMarker, sudoPrompt } from './remote-command';
+import { cleanStderr, cleanStdout, findPid, isReady, promptCount } from './framing';
 
 export interface RawResult {
   readonly code: number;
@@ -28,9 +29,6 @@ export function runOnChannel(ch: ClientChannel, opts: ChannelRunOptions): Promis
   return new Promise<RawResult>((resolve, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    const prompt = sudoPrompt(opts.token);
-    const ready = readyMarker(opts.token);
-    const pidRe = new RegExp(`${pidMarker(opts.token)}(\\d+)\\n`);
     let outText = ''; // latin1 view of stdout, only while waiting for markers
     let errText = '';
     let promptsSeen = 0;
@@ -53,18 +51,17 @@ export function runOnChannel(ch: ClientChannel, opts: ChannelRunOptions): Promis
       out.push(b);
       if (stdinSent && (pgid !== undefined || !opts.timeoutMs)) return;
       outText += b.toString('latin1');
-      const m = pgid === undefined ? pidRe.exec(outText) : null;
-      if (m) {
-        pgid = Number(m[1]);
-        pidArrived?.();
+      if (pgid === undefined) {
+        pgid = findPid(outText, opts.token);
+        if (pgid !== undefined) pidArrived?.();
       }
-      if (!stdinSent && outText.includes(ready)) sendStdin();
+      if (!stdinSent && isReady(outText, opts.token)) sendStdin();
     });
     ch.stderr.on('data', (b: Buffer) => {
       err.push(b);
       if (opts.sudoPassword === undefined || stdinSent) return;
       errText += b.toString('latin1');
-      const count = errText.split(prompt).length - 1;
+      const count = promptCount(errText, opts.token);
       if (count > promptsSeen) {
         promptsSeen = count;
         // A second prompt means the password was wrong: end stdin so sudo gives up instead of waiting.
@@ -95,8 +92,8 @@ export function runOnChannel(ch: ClientChannel, opts: ChannelRunOptions): Promis
 
     const result = (code: number): RawResult => ({
       code,
-      stdout: strip(Buffer.concat(out), [ready, pidRe]),
-      stderr: Buffer.from(Buffer.concat(err).toString('latin1').split(prompt).join(''), 'latin1'),
+      stdout: cleanStdout(Buffer.concat(out), opts.token),
+      stderr: cleanStderr(Buffer.concat(err), opts.token),
     });
 
     const onTimeout = async (): Promise<void> => {
@@ -121,18 +118,4 @@ export function runOnChannel(ch: ClientChannel, opts: ChannelRunOptions): Promis
     };
     const timer = opts.timeoutMs ? setTimeout(() => void onTimeout(), opts.timeoutMs) : undefined;
   });
-}
-
-/** Remove the first occurrence of each marker line (exact string or regex) from the output. */
-function strip(buf: Buffer, markers: ReadonlyArray<string | RegExp>): Buffer {
-  let text = buf.toString('latin1');
-  for (const m of markers) {
-    if (typeof m === 'string') {
-      const at = text.indexOf(m);
-      if (at >= 0) text = text.slice(0, at) + text.slice(at + m.length);
-    } else {
-      text = text.replace(m, '');
-    }
-  }
-  return Buffer.from(text, 'latin1');
 }

@@ -2,33 +2,11 @@
 // host instead of one per command. A session costs the host ~6 ms of CPU (fork, the login shell and its
 // startup files, then /bin/sh): bench/ measured it as most of a 50-host no-op rerun.
 // Each command runs in its own /bin/sh (its `exit`, `cd` and exports stay there) with stdin from /dev/null; a
-// random per-command marker line on stdout carries the exit status and one on stderr ends its output.
-import { randomBytes } from 'node:crypto';
+// per-command marker line on stdout carries the exit status and one on stderr ends its output. The request
+// and the markers are framing.ts's; this file finds them in the streams.
 import type { ClientChannel } from 'ssh2';
-import { q } from '../shell';
 import type { RawResult } from './channel-run';
-
-/** The exec request that starts the shell; sshd runs it with the login user's shell. */
-export const SHELL_COMMAND = 'exec /bin/sh';
-
-/** The exit status is printed as three digits (0-255), then a newline. */
-const STATUS_DIGITS = 3;
-
-/** The text sent to the shell for one command; `run` is a complete /bin/sh command line. */
-export function shellRequest(run: string, token: string): string {
-  const status = `${token}:rc:`;
-  const end = `${token}:end`;
-  return `${run} </dev/null; printf '\\n%s%03d\\n' ${q(status)} "$?"; printf '\\n%s\\n' ${q(end)} >&2\n`;
-}
-
-/**
- * `script` (a /bin/sh script) as one command line for the shell, as root through `sudo -n` or not. Its own
- * /bin/sh, not a subshell, so `$$`, `exit` and signals mean what they mean on an exec channel.
- */
-export function shellRun(script: string, sudo: 'none' | 'nopasswd'): string {
-  const run = `/bin/sh -c ${q(script)}`;
-  return sudo === 'none' ? run : `sudo -n -- ${run}`;
-}
+import { newToken, parseStatus, shellMarkers, shellRequest, STATUS_DIGITS, type CommandSpec, type SudoMode } from './framing';
 
 /** Output of one stream so far, and where the marker line starts in it once it arrived. */
 class Collected {
@@ -98,18 +76,15 @@ export class CommandShell {
     return this.closed;
   }
 
-  /** Run one command line (see shellRun); only when idle. */
-  run(command: string): Promise<RawResult> {
+  /** Run one command, as root through `sudo -n` or not; only when idle. */
+  run(spec: CommandSpec, sudo: Exclude<SudoMode, 'password'>): Promise<RawResult> {
     if (!this.idle) return Promise.reject(new Error('command shell is busy or closed'));
-    const token = randomBytes(8).toString('hex');
+    const token = newToken();
+    const request = shellRequest(spec, sudo, token); // first: a bad env name must not leave the shell busy
+    const markers = shellMarkers(token);
     return new Promise<RawResult>((resolve, reject) => {
-      this.pending = {
-        out: new Collected(Buffer.from(`\n${token}:rc:`, 'latin1')),
-        err: new Collected(Buffer.from(`\n${token}:end\n`, 'latin1')),
-        resolve,
-        reject,
-      };
-      this.channel.write(shellRequest(command, token));
+      this.pending = { out: new Collected(markers.status), err: new Collected(markers.end), resolve, reject };
+      this.channel.write(request);
     });
   }
 
@@ -134,7 +109,7 @@ export class CommandShell {
     p.out.push(b);
     const done = p.out.split(STATUS_DIGITS + 1);
     if (!done) return;
-    p.code = Number(done.after.toString('latin1'));
+    p.code = parseStatus(done.after);
     p.stdout = done.output;
     this.settle(p);
   }

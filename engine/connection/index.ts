@@ -1,4 +1,12 @@
-// The connection factory: local hosts run through child_process, every other host over SSH.
+// The connection factory: local hosts run through child_process, every other host over SSH. Who owns what here:
+//   framing.ts         the wire format of a command: script, sudo wrapping, exec and shell requests, markers, parsers
+//   ssh.ts             one ssh2 connection per host: which command goes to the shell or an exec channel, channels
+//   command-shell.ts   the long-lived shell's streams; channel-run.ts an exec channel's streams, stdin, timeout
+//   channel-gate.ts    sshd's session limit; ssh-files.ts put/get (SFTP, or sudo); ssh-client.ts the handshake
+//   ssh-settings.ts    a host's SSH settings from its inventory vars; ssh-auth.ts the auth methods
+//   known-hosts.ts     host key checks; ssh2-lazy.ts loads ssh2 on the first connection
+//   local.ts           ansible_connection=local, with framing.ts's script and wrapping
+//   fake.ts            scripted hosts for unit specs
 import type { HostEntry } from '../inventory/types';
 import type { Connection } from '../types';
 import { ConfigError } from '../errors';

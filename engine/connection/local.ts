@@ -1,20 +1,21 @@
-// The controller itself as a host (ansible_connection=local): child_process, same contract as SSH.
+// The controller itself as a host (ansible_connection=local): child_process, same contract as SSH, and the
+// same script and sudo wrapping (framing.ts), so env, cwd and become mean what they mean over SSH.
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Connection, ExecOptions, ExecResult, HostName, PutOptions } from '../types';
 import { sh } from '../shell';
+import { innerScript, shellArgv, sudoMode } from './framing';
 
 export class LocalConnection implements Connection {
   constructor(readonly host: HostName) {}
 
-  exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    const needSudo = opts.become === true && process.getuid?.() !== 0;
-    const argv = needSudo ? ['sudo', '-n', '/bin/sh', '-c', command] : ['/bin/sh', '-c', command];
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    // No become password here: sudo -n, as over SSH without one.
+    const sudo = sudoMode(opts.become, process.getuid?.() === 0, undefined);
+    const argv = shellArgv(innerScript({ command, env: opts.env, cwd: opts.cwd }), sudo);
     return new Promise((resolve, reject) => {
       const child = spawn(argv[0]!, argv.slice(1), {
-        cwd: opts.cwd,
-        env: { ...process.env, LC_ALL: 'C', ...opts.env },
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: true, // own process group, so a timeout kills the whole pipeline
       });

@@ -1,20 +1,18 @@
 // A host over SSH: one ssh2 connection for the whole run, opened on first use. Commands go to one long-lived
 // shell (command-shell.ts) when it is free and the command needs no stdin, timeout or sudo password;
 // otherwise each gets its own exec channel (several at once, queued when sshd's MaxSessions is reached).
-// Files go over one lazily opened SFTP session.
-import { randomBytes } from 'node:crypto';
+// Files go over one lazily opened SFTP session. What goes over the wire for a command is framing.ts's.
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import type { Connection, ExecOptions, ExecResult, HostName, PutOptions } from '../types';
 import { UnreachableError } from '../errors';
 import { AuthPlan } from './ssh-auth';
 import { ChannelGate } from './channel-gate';
 import { runOnChannel, type RawResult } from './channel-run';
-import { innerScript, remoteCommand } from './remote-command';
-import { CommandShell, SHELL_COMMAND, shellRun } from './command-shell';
+import { execRequest, killGroupCommand, newToken, SHELL_COMMAND, sudoMode } from './framing';
+import { CommandShell } from './command-shell';
 import { getFile, putFile, type FileTransport } from './ssh-files';
 import { hostKeyProblem, openClient } from './ssh-client';
 import type { SshSettings } from './ssh-settings';
-import { sh } from '../shell';
 
 interface Live {
   readonly client: Client;
@@ -173,17 +171,18 @@ export class SshConnection implements Connection {
 
   private async runOn(client: Client, command: string, opts: RunOptions): Promise<RawResult> {
     const s = this.#settings;
-    const sudo = opts.become !== true || s.user === 'root' ? 'none' : s.becomePassword !== undefined ? 'password' : 'nopasswd';
+    const sudo = sudoMode(opts.become, s.user === 'root', s.becomePassword);
+    const spec = { command, env: opts.env, cwd: opts.cwd };
     const plain = (opts.stdin === undefined || opts.stdin.length === 0) && opts.timeoutMs === undefined;
     if (plain && sudo !== 'password' && !this.shellOff) {
       const shell = await this.commandShell(client);
       if (shell?.idle && !this.shellOff) {
         this.counters.execs += 1;
-        return shell.run(shellRun(innerScript({ command, env: opts.env, cwd: opts.cwd }), sudo));
+        return shell.run(spec, sudo);
       }
     }
-    const token = randomBytes(8).toString('hex');
-    const full = remoteCommand({ command, env: opts.env, cwd: opts.cwd, sudo, token, reportPid: opts.timeoutMs !== undefined });
+    const token = newToken();
+    const full = execRequest({ ...spec, sudo, token, reportPid: opts.timeoutMs !== undefined });
     const ch = await this.openChannel<ClientChannel>(client, (cb) => client.exec(full, cb));
     this.counters.execs += 1;
     return runOnChannel(ch, {
@@ -242,8 +241,7 @@ export class SshConnection implements Connection {
   /** After a timeout: kill the command's whole process group (sshd made its shell a session leader). */
   private async killGroup(client: Client, pgid: number | undefined, become: boolean): Promise<void> {
     if (pgid === undefined) return;
-    // dash's kill takes no `--`; `kill -KILL -N` signals process group N in dash and bash alike.
-    const kill = this.runOn(client, sh`kill -KILL -${pgid} 2>/dev/null || kill -KILL ${pgid}`, { become });
+    const kill = this.runOn(client, killGroupCommand(pgid), { become });
     let timer: NodeJS.Timeout | undefined;
     const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, KILL_WAIT_MS)));
     await Promise.race([kill.then(() => undefined, () => undefined), cap]);
