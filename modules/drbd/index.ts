@@ -5,3 +5,4 @@ export { drbdUp, type DrbdUpParams, type DrbdUpResult } from './up';
 export { drbdPrimary, type DrbdPrimaryParams, type DrbdPrimaryResult } from './primary';
 export { drbdStatus, type DrbdStatusParams, type DrbdStatusResult } from './status-module';
 export type { DrbdStatus, DrbdPeer } from './status';
+export { DRBD_RESOURCE_NAME } from './resource-name';

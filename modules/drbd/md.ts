@@ -1,10 +1,11 @@
 // drbd_md: DRBD metadata on the backing disk (`drbdadm create-md`). Existing metadata is a no-op.
 // GUARD: a disk holding any other signature (a filesystem, LVM, a partition table) is refused unless
 // force: true (messages name forceVariable, the role's setting, when given), since create-md would destroy it.
-import { ConfigError, ModuleError } from '../../engine/errors';
+import { ModuleError } from '../../engine/errors';
 import type { ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
 import { defineModule } from '../define';
+import { checkResourceName } from './resource-name';
 import { must, probe } from '../exec';
 import { describeSignature, deviceSignature } from '../storage/signature';
 import { forceSetting, type ForceVariable } from '../lib/force-hint';
@@ -29,9 +30,7 @@ export const drbdMd = defineModule<DrbdMdParams, DrbdMdResult>({
   name: 'drbd_md',
   checkMode: true,
   describe: (p) => `drbdadm create-md ${p.resource}`,
-  preflight: (p) => {
-    if (!/^[A-Za-z0-9_.-]+$/.test(p.resource)) throw new ConfigError(`drbd_md: invalid resource name ${JSON.stringify(p.resource)}`);
-  },
+  preflight: (p) => checkResourceName(p.resource, 'drbd_md'),
   async run(p, ctx) {
     const adm = drbdadm(p.config);
     const ll = await probe(ctx, sh`${adm} sh-ll-dev ${p.resource}`);

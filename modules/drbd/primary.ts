@@ -1,9 +1,10 @@
 // drbd_primary: make this node Primary. `--force` (the how-to's initial sync) is guarded: it is used only
 // when this disk and every peer's disk are Inconsistent, i.e. there is no up-to-date data anywhere to lose.
-import { ConfigError, ModuleError } from '../../engine/errors';
+import { ModuleError } from '../../engine/errors';
 import type { ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
 import { defineModule } from '../define';
+import { checkResourceName } from './resource-name';
 import { must } from '../exec';
 import { drbdadm, readDrbdStatus, type DrbdStatus } from './status';
 
@@ -28,9 +29,7 @@ export const drbdPrimary = defineModule<DrbdPrimaryParams, DrbdPrimaryResult>({
   name: 'drbd_primary',
   checkMode: true,
   describe: (p) => `drbdadm primary ${p.initialSync ? '--force ' : ''}${p.resource}`,
-  preflight: (p) => {
-    if (!/^[A-Za-z0-9_.-]+$/.test(p.resource)) throw new ConfigError(`drbd_primary: invalid resource name ${JSON.stringify(p.resource)}`);
-  },
+  preflight: (p) => checkResourceName(p.resource, 'drbd_primary'),
   async run(p, ctx) {
     const s = await readDrbdStatus(ctx, p.resource);
     if (!s) throw new ModuleError(`DRBD resource ${p.resource} is not up on ${ctx.host}: bring it up first (drbd_up)`);

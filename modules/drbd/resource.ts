@@ -7,6 +7,7 @@ import { sh } from '../../engine/shell';
 import { defineModule } from '../define';
 import { probe } from '../exec';
 import { renderTemplate } from '../lib/handlebars';
+import { checkResourceName } from './resource-name';
 
 export interface DrbdResourceParams {
   /** The resource name, as in `resource NAME {`. */
@@ -23,8 +24,6 @@ export interface DrbdResourceParams {
 export interface DrbdResourceResult extends ModuleResult {
   readonly path: string;
 }
-
-const NAME = /^[A-Za-z0-9_.-]+$/;
 
 /**
  * Unclosed or extra braces, outside comments and quotes. drbdadm itself accepts a file whose last brace is
@@ -62,7 +61,7 @@ export const drbdResource = defineModule<DrbdResourceParams, DrbdResourceResult>
   checkMode: true,
   describe: (p) => `drbd resource ${p.name}`,
   preflight: (p) => {
-    if (!NAME.test(p.name)) throw new ConfigError(`drbd_resource: invalid resource name ${JSON.stringify(p.name)}`);
+    checkResourceName(p.name, 'drbd_resource');
     if (p.path !== undefined && !p.path.startsWith('/')) throw new ConfigError(`drbd_resource ${p.name}: path must be absolute`);
     const text = wanted(p);
     const braces = braceProblem(text);

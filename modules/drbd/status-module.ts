@@ -1,7 +1,7 @@
 // drbd_status: the resource's role, disk, peers and replication as typed facts (never a change).
-import { ConfigError } from '../../engine/errors';
 import type { ModuleResult } from '../../engine/types';
 import { defineModule } from '../define';
+import { checkResourceName } from './resource-name';
 import { readDrbdStatus, type DrbdStatus } from './status';
 
 export interface DrbdStatusParams {
@@ -17,9 +17,7 @@ export const drbdStatus = defineModule<DrbdStatusParams, DrbdStatusResult>({
   name: 'drbd_status',
   checkMode: true,
   describe: (p) => `drbd status ${p.resource}`,
-  preflight: (p) => {
-    if (!/^[A-Za-z0-9_.-]+$/.test(p.resource)) throw new ConfigError(`drbd_status: invalid resource name ${JSON.stringify(p.resource)}`);
-  },
+  preflight: (p) => checkResourceName(p.resource, 'drbd_status'),
   async run(p, ctx) {
     const status = await readDrbdStatus(ctx, p.resource);
     const msg = status

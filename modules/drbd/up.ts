@@ -1,8 +1,8 @@
 // drbd_up: bring a resource up (`drbdadm up`) when it is not.
-import { ConfigError } from '../../engine/errors';
 import type { ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
 import { defineModule } from '../define';
+import { checkResourceName } from './resource-name';
 import { must } from '../exec';
 import { drbdadm, readDrbdStatus, type DrbdStatus } from './status';
 
@@ -20,9 +20,7 @@ export const drbdUp = defineModule<DrbdUpParams, DrbdUpResult>({
   name: 'drbd_up',
   checkMode: true,
   describe: (p) => `drbdadm up ${p.resource}`,
-  preflight: (p) => {
-    if (!/^[A-Za-z0-9_.-]+$/.test(p.resource)) throw new ConfigError(`drbd_up: invalid resource name ${JSON.stringify(p.resource)}`);
-  },
+  preflight: (p) => checkResourceName(p.resource, 'drbd_up'),
   async run(p, ctx) {
     const before = await readDrbdStatus(ctx, p.resource);
     if (before) return { changed: false, msg: `${p.resource} is up (${before.role}, disk ${before.diskState})`, status: before };

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { clusterVars, port } from '../shared/cluster';
+import { DRBD_RESOURCE_NAME } from '../../modules/drbd';
 
 export const drbdVars = z.object({
   ...clusterVars,
   drbd_enabled: z.boolean().default(true),
-  drbd_resource: z.string().regex(/^[A-Za-z0-9_-]+$/).default('replicate'),
+  drbd_resource: z.string().regex(DRBD_RESOURCE_NAME).default('replicate'),
   /** The backing block device, the same size on both nodes. Everything on it is lost at create-md. */
   drbd_disk: z.string().startsWith('/dev/', { error: 'drbd_disk must be a device path such as /dev/sdb' }).default('/dev/sdb'),
   drbd_device: z.string().default('/dev/drbd0'),
