@@ -14,7 +14,7 @@ export const assertThat = defineModule<AssertParams, ModuleResult>({
   checkMode: true,
   describe: (p) => p.msg,
   // Evaluated before any host is touched when the condition needs no facts: a bad variable stops the run early.
-  preflight(p) {
+  planCheck(p) {
     if (!p.that) throw new ConfigError(p.msg);
   },
   async run(p) {

@@ -4,6 +4,7 @@ import { ConfigError } from '../engine/errors';
 import { defineModule } from './define';
 import { editTextFile } from './lib/edit-file';
 import { absolutePath, wantedAttributes, type FileAttributeParams } from './lib/params';
+import type { WantedAttributes } from './lib/attributes';
 import { anchorParam } from './lib/patterns';
 import { editBlock, type BlockEdit } from './text/block-edit';
 
@@ -49,17 +50,13 @@ function toEdit(p: BlockInFileParams): BlockEdit {
   };
 }
 
-export const blockinfile = defineModule<BlockInFileParams, BlockInFileResult>({
+export const blockinfile = defineModule<BlockInFileParams, BlockInFileResult, { edit: BlockEdit; attrs: WantedAttributes }>({
   name: 'blockinfile',
   checkMode: true,
   describe: (p) => `blockinfile ${p.path}${p.state === 'absent' ? ' state=absent' : ''}`,
-  preflight(p) {
-    toEdit(p);
-    wantedAttributes(p, `blockinfile ${p.path}`);
-  },
-  async run(p, ctx) {
-    const edit = toEdit(p);
-    const out = await editTextFile(ctx, { path: p.path, create: p.create ?? false, ...wantedAttributes(p, `blockinfile ${p.path}`) }, (t) => editBlock(t, edit));
+  preflight: (p) => ({ edit: toEdit(p), attrs: wantedAttributes(p, `blockinfile ${p.path}`) }),
+  async run(p, ctx, { edit, attrs }) {
+    const out = await editTextFile(ctx, { path: p.path, create: p.create ?? false, ...attrs }, (t) => editBlock(t, edit));
     return { changed: out.changed, msg: out.msg, diffs: out.diffs, path: p.path };
   },
 });

@@ -27,7 +27,6 @@ export const command = checkModeWhen(
     describe: (p) => `command ${p.argv.join(' ')}`,
     preflight: check,
     async run(p, ctx) {
-      check(p);
       return runGuarded(ctx, p.argv.join(' '), sh`${p.argv}`, p, p.stdin);
     },
   }),

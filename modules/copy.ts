@@ -8,6 +8,7 @@ import { defineModule } from './define';
 import { readRemoteFile } from './lib/remote-file';
 import { ensureFile } from './lib/write-file';
 import { absolutePath, wantedAttributes, type FileAttributeParams } from './lib/params';
+import type { WantedAttributes } from './lib/attributes';
 
 export interface CopyParams extends FileAttributeParams {
   /** Absolute path on the host. */
@@ -37,29 +38,22 @@ function sourceBytes(p: CopyParams): Buffer {
   }
 }
 
-/** Write bytes to dest with the wanted attributes; shared by copy, template and the cross-host copy. */
-export async function writeContent(
-  ctx: ModuleContext,
-  dest: string,
-  content: Buffer,
-  attrs: FileAttributeParams,
-): Promise<CopyResult> {
+/** Write bytes to dest with the wanted attributes (checked by the caller's preflight); shared by copy and template. */
+export async function writeContent(ctx: ModuleContext, dest: string, content: Buffer, attrs: WantedAttributes): Promise<CopyResult> {
   const cur = await readRemoteFile(ctx, dest, { depth: ctx.diff ? 'content' : 'hash', maxContentBytes: DIFF_MAX_BYTES });
-  const out = await ensureFile(ctx, { path: dest, content, ...wantedAttributes(attrs, dest) }, cur);
+  const out = await ensureFile(ctx, { path: dest, content, ...attrs }, cur);
   return { changed: out.changed, msg: out.msg, diffs: out.diffs, dest, sha256: out.sha256 };
 }
 
-export const copy = defineModule<CopyParams, CopyResult>({
+export const copy = defineModule<CopyParams, CopyResult, { bytes: Buffer; attrs: WantedAttributes }>({
   name: 'copy',
   checkMode: true,
   describe: (p) => `copy ${p.src ? p.src + ' ' : ''}to ${p.dest}`,
   preflight(p) {
     absolutePath(p.dest, 'copy');
-    wantedAttributes(p, `copy to ${p.dest}`);
-    sourceBytes(p);
+    return { attrs: wantedAttributes(p, `copy to ${p.dest}`), bytes: sourceBytes(p) };
   },
-  async run(p, ctx) {
-    absolutePath(p.dest, 'copy');
-    return writeContent(ctx, p.dest, sourceBytes(p), p);
+  async run(p, ctx, { bytes, attrs }) {
+    return writeContent(ctx, p.dest, bytes, attrs);
   },
 });

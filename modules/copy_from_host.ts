@@ -10,6 +10,7 @@ import { ensureFile } from './lib/write-file';
 import { keptOwnership } from './lib/attributes';
 import { peerContext } from './lib/peer-context';
 import { absolutePath, wantedAttributes, type FileAttributeParams } from './lib/params';
+import type { WantedAttributes } from './lib/attributes';
 import { DIFF_MAX_BYTES } from './copy';
 
 export interface CopyFromHostParams extends FileAttributeParams {
@@ -26,18 +27,15 @@ export interface CopyFromHostResult extends ModuleResult {
   readonly sha256: string;
 }
 
-export const copyFromHost = defineModule<CopyFromHostParams, CopyFromHostResult>({
+export const copyFromHost = defineModule<CopyFromHostParams, CopyFromHostResult, { dest: string; attrs: WantedAttributes }>({
   name: 'copy_from_host',
   checkMode: true,
   describe: (p) => `copy ${p.from}:${p.src} to ${p.dest ?? p.src}`,
   preflight(p) {
     absolutePath(p.src, 'copy_from_host src');
-    if (p.dest !== undefined) absolutePath(p.dest, 'copy_from_host dest');
-    wantedAttributes(p, `copy_from_host ${p.src}`);
+    return { dest: absolutePath(p.dest ?? p.src, 'copy_from_host dest'), attrs: wantedAttributes(p, `copy_from_host ${p.src}`) };
   },
-  async run(p, ctx) {
-    const dest = absolutePath(p.dest ?? p.src, 'copy_from_host dest');
-    const attrs = wantedAttributes(p, `copy_from_host ${p.src}`);
+  async run(p, ctx, { dest, attrs }) {
     const srcConn = ctx.connectionTo(p.from as HostName);
     // The source is read through its own connection, with this task's become.
     const srcCtx = peerContext(ctx, srcConn);

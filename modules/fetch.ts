@@ -42,7 +42,6 @@ export const fetch = defineModule<FetchParams, FetchResult>({
   describe: (p) => `fetch ${p.src} to ${p.dest}`,
   preflight: (p) => void absolutePath(p.src, 'fetch'),
   async run(p, ctx) {
-    absolutePath(p.src, 'fetch');
     const target = localTarget(p, ctx.host);
     const data = await ctx.conn.get(p.src, { become: ctx.become });
     if (data === undefined) throw new ModuleError(`${p.src} does not exist on ${ctx.host}`);

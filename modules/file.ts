@@ -114,13 +114,12 @@ function plan(p: FileParams, state: FileState, attrs: WantedAttributes, cur: Rem
   }
 }
 
-export const file = defineModule<FileParams, FileResult>({
+export const file = defineModule<FileParams, FileResult, { state: FileState; attrs: WantedAttributes }>({
   name: 'file',
   checkMode: true,
   describe: (p) => `file ${p.path} state=${p.state ?? 'file'}`,
-  preflight: (p) => void check(p),
-  async run(p, ctx) {
-    const { state, attrs } = check(p);
+  preflight: check,
+  async run(p, ctx, { state, attrs }) {
     // A link (or its removal) concerns the path itself; the other states follow symlinks as Ansible does.
     const cur = await readRemoteFile(ctx, p.path, { depth: 'meta', follow: state !== 'link' && state !== 'absent' });
     const todo = plan(p, state, attrs, cur, ctx.host);

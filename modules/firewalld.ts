@@ -79,7 +79,6 @@ export const firewalld = defineModule<FirewalldParams, FirewalldResult>({
   describe: (p) => `firewalld ${[...(p.services ?? []), ...(p.ports ?? [])].join(' ')} ${p.state ?? 'enabled'}`,
   preflight: check,
   async run(p, ctx) {
-    check(p);
     const r = await probe(ctx, readCommand(p.zone));
     if (r.code !== 0) throw new ModuleError(`firewall-cmd failed on ${ctx.host} (exit ${r.code}): ${r.stderr.trim().slice(-400) || 'no output'}`, r);
     if (r.stdout.startsWith('fw=absent')) return { changed: false, running: false, msg: 'firewalld not running (not installed)' };

@@ -46,14 +46,13 @@ function toEdit(p: HostsEntryParams): { path: string; edit: HostsEdit } {
   return { path, edit: { removeFromLoopback: remove, entries } };
 }
 
-export const hostsEntry = defineModule<HostsEntryParams, HostsEntryResult>({
+export const hostsEntry = defineModule<HostsEntryParams, HostsEntryResult, { path: string; edit: HostsEdit }>({
   name: 'hosts_entry',
   checkMode: true,
   describe: (p) =>
     `hosts_entry ${[...(p.removeFromLoopback ?? []).map((n) => `-127.0.0.1 ${n}`), ...(p.entries ?? []).map((e) => `${e.ip} ${e.names.join(' ')}`)].join(', ')}`,
-  preflight: (p) => void toEdit(p),
-  async run(p, ctx) {
-    const { path, edit } = toEdit(p);
+  preflight: toEdit,
+  async run(p, ctx, { path, edit }) {
     const out = await editTextFile(ctx, { path, create: false }, (t) => editHosts(t, edit));
     return { changed: out.changed, msg: out.msg, diffs: out.diffs, path };
   },

@@ -5,6 +5,7 @@ import { ConfigError } from '../engine/errors';
 import { defineModule } from './define';
 import { editTextFile } from './lib/edit-file';
 import { absolutePath, wantedAttributes, type FileAttributeParams } from './lib/params';
+import type { WantedAttributes } from './lib/attributes';
 import { editIni, type IniEdit } from './text/ini-edit';
 
 export interface IniFileParams extends FileAttributeParams {
@@ -52,17 +53,13 @@ function toEdit(p: IniFileParams): IniEdit {
   };
 }
 
-export const iniFile = defineModule<IniFileParams, IniFileResult>({
+export const iniFile = defineModule<IniFileParams, IniFileResult, { edit: IniEdit; attrs: WantedAttributes }>({
   name: 'ini_file',
   checkMode: true,
   describe: (p) => `ini_file ${p.path} [${p.section ?? ''}]${p.option ? ` ${p.option}` : ''}${p.state === 'absent' ? ' state=absent' : ''}`,
-  preflight(p) {
-    toEdit(p);
-    wantedAttributes(p, `ini_file ${p.path}`);
-  },
-  async run(p, ctx) {
-    const edit = toEdit(p);
-    const out = await editTextFile(ctx, { path: p.path, create: p.create ?? true, ...wantedAttributes(p, `ini_file ${p.path}`) }, (t) => editIni(t, edit));
+  preflight: (p) => ({ edit: toEdit(p), attrs: wantedAttributes(p, `ini_file ${p.path}`) }),
+  async run(p, ctx, { edit, attrs }) {
+    const out = await editTextFile(ctx, { path: p.path, create: p.create ?? true, ...attrs }, (t) => editIni(t, edit));
     return { changed: out.changed, msg: out.msg, diffs: out.diffs, path: p.path };
   },
 });

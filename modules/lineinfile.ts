@@ -5,6 +5,7 @@ import { ConfigError } from '../engine/errors';
 import { defineModule } from './define';
 import { editTextFile } from './lib/edit-file';
 import { absolutePath, wantedAttributes, type FileAttributeParams } from './lib/params';
+import type { WantedAttributes } from './lib/attributes';
 import { anchorParam, regexParam } from './lib/patterns';
 import { editLine, type LineEdit } from './text/line-edit';
 
@@ -44,17 +45,13 @@ function toEdit(p: LineInFileParams): LineEdit {
   };
 }
 
-export const lineinfile = defineModule<LineInFileParams, LineInFileResult>({
+export const lineinfile = defineModule<LineInFileParams, LineInFileResult, { edit: LineEdit; attrs: WantedAttributes }>({
   name: 'lineinfile',
   checkMode: true,
   describe: (p) => `lineinfile ${p.path}${p.line !== undefined ? ` line=${p.line}` : ''}${p.state === 'absent' ? ' state=absent' : ''}`,
-  preflight(p) {
-    toEdit(p);
-    wantedAttributes(p, `lineinfile ${p.path}`);
-  },
-  async run(p, ctx) {
-    const edit = toEdit(p);
-    const out = await editTextFile(ctx, { path: p.path, create: p.create ?? false, ...wantedAttributes(p, `lineinfile ${p.path}`) }, (t) => editLine(t, edit));
+  preflight: (p) => ({ edit: toEdit(p), attrs: wantedAttributes(p, `lineinfile ${p.path}`) }),
+  async run(p, ctx, { edit, attrs }) {
+    const out = await editTextFile(ctx, { path: p.path, create: p.create ?? false, ...attrs }, (t) => editLine(t, edit));
     return { changed: out.changed, msg: out.msg, diffs: out.diffs, path: p.path };
   },
 });

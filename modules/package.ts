@@ -97,13 +97,12 @@ function summary(plan: Plan, done: boolean): string {
 }
 
 /** Exported as packageModule: `package` is a reserved word in strict mode. */
-export const packageModule = defineModule<PackageParams, PackageResult>({
+export const packageModule = defineModule<PackageParams, PackageResult, string[]>({
   name: 'package',
   checkMode: true,
   describe: (p) => `package ${(typeof p.name === 'string' ? [p.name] : p.name).join(' ')} state=${p.state ?? 'present'}`,
-  preflight: (p) => void names(p),
-  async run(p, ctx) {
-    const list = names(p);
+  preflight: names,
+  async run(p, ctx, list) {
     const state = p.state ?? 'present';
     const m = ctx.facts.pkgMgr;
     if (m === 'unknown') throw new ModuleError(`no supported package manager on ${ctx.host} (looked for dnf, yum and apt-get)`);

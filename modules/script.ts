@@ -38,13 +38,12 @@ function load(p: ScriptParams): { text: string; argv: string[] } {
 }
 
 export const script = checkModeWhen(
-  defineModule<ScriptParams, CommandResult>({
+  defineModule<ScriptParams, CommandResult, { text: string; argv: string[] }>({
     name: 'script',
     checkMode: true,
     describe: (p) => `script ${p.src}${p.args?.length ? ' ' + p.args.join(' ') : ''}`,
-    preflight: (p) => void load(p),
-    async run(p, ctx) {
-      const { text, argv } = load(p);
+    preflight: load,
+    async run(p, ctx, { text, argv }) {
       return runGuarded(ctx, `${p.src} (${argv.join(' ')})`, sh`${argv}`, p, text);
     },
   }),

@@ -154,7 +154,6 @@ export const service = defineModule<ServiceParams, ServiceResult>({
     `service ${p.name}${p.state ? ` state=${p.state}` : ''}${p.enabled !== undefined ? ` enabled=${p.enabled}` : ''}${p.masked !== undefined ? ` masked=${p.masked}` : ''}`,
   preflight: check,
   async run(p, ctx) {
-    check(p);
     if (ctx.facts.initSystem !== 'systemd') throw new ModuleError(`service ${p.name}: ${ctx.host} does not run systemd`);
     const read = p.daemonReload && !ctx.check ? `systemctl daemon-reload && ${showCommand(p.name)}` : showCommand(p.name);
     const cur = parseShow((await must(ctx, read)).stdout);

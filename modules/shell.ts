@@ -28,7 +28,6 @@ export const shell = checkModeWhen(
     describe: (p) => `shell ${p.cmd.split('\n')[0]}`,
     preflight: check,
     async run(p, ctx) {
-      check(p);
       const line = p.executable ? sh`${p.executable} -c ${p.cmd}` : p.cmd;
       return runGuarded(ctx, p.cmd.split('\n')[0] ?? '', line, p, p.stdin);
     },

@@ -26,7 +26,6 @@ export const slurp = defineModule<SlurpParams, SlurpResult>({
   describe: (p) => `slurp ${p.path}`,
   preflight: (p) => void absolutePath(p.path, 'slurp'),
   async run(p, ctx) {
-    absolutePath(p.path, 'slurp');
     const encoding = p.encoding ?? 'utf8';
     const data = await ctx.conn.get(p.path, { become: ctx.become });
     if (data === undefined) throw new ModuleError(`${p.path} does not exist on ${ctx.host}`);

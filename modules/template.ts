@@ -1,9 +1,10 @@
 // template: render templates/NAME.hbs with the task's variables and install the result like copy.
-// preflight() renders it too, so a template error stops the run before any host is touched.
+// preflight() renders it, so a template error stops the run before any host is touched.
 import type { ModuleResult } from '../engine/types';
 import { defineModule } from './define';
 import { renderTemplate } from './lib/handlebars';
 import { absolutePath, wantedAttributes, type FileAttributeParams } from './lib/params';
+import type { WantedAttributes } from './lib/attributes';
 import { writeContent } from './copy';
 
 export interface TemplateParams extends FileAttributeParams {
@@ -20,18 +21,15 @@ export interface TemplateResult extends ModuleResult {
   readonly sha256: string;
 }
 
-export const template = defineModule<TemplateParams, TemplateResult>({
+export const template = defineModule<TemplateParams, TemplateResult, { text: string; attrs: WantedAttributes }>({
   name: 'template',
   checkMode: true,
   describe: (p) => `template ${p.src} to ${p.dest}`,
   preflight(p) {
     absolutePath(p.dest, `template ${p.src}`);
-    wantedAttributes(p, `template ${p.src}`);
-    renderTemplate(p.src, p.vars);
+    return { attrs: wantedAttributes(p, `template ${p.src}`), text: renderTemplate(p.src, p.vars) };
   },
-  async run(p, ctx) {
-    absolutePath(p.dest, `template ${p.src}`);
-    const text = renderTemplate(p.src, p.vars);
-    return writeContent(ctx, p.dest, Buffer.from(text), p);
+  async run(p, ctx, { text, attrs }) {
+    return writeContent(ctx, p.dest, Buffer.from(text), attrs);
   },
 });

@@ -94,13 +94,12 @@ function check(p: UserPasswordParams): 'password' | 'hash' {
   return p.password !== undefined ? 'password' : 'hash';
 }
 
-export const userPassword = defineModule<UserPasswordParams, UserPasswordResult>({
+export const userPassword = defineModule<UserPasswordParams, UserPasswordResult, 'password' | 'hash'>({
   name: 'user_password',
   checkMode: true,
   describe: (p) => `user_password ${p.user}`,
-  preflight: (p) => void check(p),
-  async run(p, ctx) {
-    const mode = check(p);
+  preflight: check,
+  async run(p, ctx, mode) {
     const secret = (p.password ?? p.hash)!;
     ctx.secret(secret);
     const r = await probe(ctx, passwordScript(p.user, mode, ctx.check, newSalt()), { stdin: secret });

@@ -56,7 +56,7 @@ function wanted(p: DrbdResourceParams): string {
   return p.content ?? renderTemplate(p.template!, p.vars ?? {});
 }
 
-export const drbdResource = defineModule<DrbdResourceParams, DrbdResourceResult>({
+export const drbdResource = defineModule<DrbdResourceParams, DrbdResourceResult, string>({
   name: 'drbd_resource',
   checkMode: true,
   describe: (p) => `drbd resource ${p.name}`,
@@ -69,12 +69,10 @@ export const drbdResource = defineModule<DrbdResourceParams, DrbdResourceResult>
     if (!new RegExp(`^\\s*resource\\s+${p.name.replace(/[.]/g, '\\.')}\\s*\\{`, 'm').test(text)) {
       throw new ConfigError(`drbd_resource ${p.name}: the content does not define resource ${p.name}`);
     }
+    return text;
   },
-  async run(p, ctx) {
+  async run(p, ctx, text) {
     const path = p.path ?? `/etc/drbd.d/${p.name}.res`;
-    const text = wanted(p);
-    const braces = braceProblem(text);
-    if (braces) throw new ConfigError(`drbd_resource ${p.name}: unbalanced braces: ${braces}`);
     const current = (await ctx.conn.get(path, { become: ctx.become }))?.toString('utf8');
     if (current === text) return { changed: false, msg: `${path} up to date`, path };
     const diffs: FileDiff[] = ctx.diff ? [{ path, before: current ?? '', after: text }] : [];

@@ -212,7 +212,6 @@ export const pcsConstraint = defineModule<PcsConstraintParams, PcsConstraintResu
   describe: (p) => `pcs constraint ${describeSpec(p)}`,
   preflight: checkParams,
   async run(p, ctx) {
-    checkParams(p);
     const d = await pcsDialect(ctx);
     const cib = await readCib(ctx, p);
     const id = p.id ?? defaultId(p);

@@ -183,7 +183,6 @@ export const pcsResource = defineModule<PcsResourceParams, PcsResourceResult>({
   describe: (p) => `pcs resource ${p.id} (${p.agent})`,
   preflight: checkParams,
   async run(p, ctx) {
-    checkParams(p);
     const d = await pcsDialect(ctx);
     const cib = await readCib(ctx, p);
     const w = wrapperOf(p, d);

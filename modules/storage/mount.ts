@@ -56,7 +56,6 @@ export const mount = defineModule<MountParams, MountResult>({
   describe: (p) => `mount ${p.src ?? ''} ${p.path} ${p.state}`.replace(/\s+/g, ' '),
   preflight: checkParams,
   async run(p, ctx) {
-    checkParams(p);
     const found = await probe(ctx, sh`findmnt -n -o SOURCE --mountpoint ${p.path}`);
     const mountedSrc = found.code === 0 ? found.stdout.trim().split('\n')[0] : undefined;
     const actions: string[] = [];
