@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { isVaultText } from '../../../engine/vault/crypto';
+import { VAULT_PASSWORD_HINT } from '../../../engine/vault/password';
 
 const PLAINTEXT = 'hacluster_password: "hc pw"\nmariadb_root_password: r00t\n';
 
@@ -71,12 +72,13 @@ describe('vault CLI (create, view, edit, encrypt, decrypt)', function () {
   it('refuses a wrong or missing password, printing nothing on stdout', () => {
     const file = join(dir, 'created.yml');
     const wrong = vault(['view', file], { env: { VPHA_VAULT_PASSWORD: 'nope' } });
-    expect([wrong.status, wrong.stdout, wrong.stderr.trim()]).to.deep.equal([1, '', `vault ${file}: wrong password or corrupted file`]);
-    const none = vault(['view', file]);
-    expect([none.status, none.stderr.trim()]).to.deep.equal([
+    expect([wrong.status, wrong.stdout, wrong.stderr.trim()]).to.deep.equal([
       1,
-      'vault: no vault password: give the password with --vault-password-file FILE or env VPHA_VAULT_PASSWORD',
+      '',
+      `vault ${file}: wrong password: no vault secret decrypts it (tried vault id 'default' (env VPHA_VAULT_PASSWORD))`,
     ]);
+    const none = vault(['view', file]);
+    expect([none.status, none.stderr.trim()]).to.deep.equal([1, `vault: ${file} is vault-encrypted: ${VAULT_PASSWORD_HINT}`]);
   });
 
   it('edits with $EDITOR on a 0600 file in a 0700 dir that is removed afterwards', () => {

@@ -1,8 +1,17 @@
+// Vault data: Ansible's format (1.1 and 1.2 with a label) both ways against the real ansible-vault, and the
+// engine's earlier AES-256-GCM files still opened.
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { ConfigError } from '../../../engine/errors';
-import { decryptVault, encryptVault, isVaultText, VAULT_HEADER } from '../../../engine/vault/crypto';
+import { ANSIBLE_HEADER } from '../../../engine/vault/ansible-format';
+import { decryptVault, encryptVault, isVaultText, vaultIdOf } from '../../../engine/vault/crypto';
+import { VaultKeyring } from '../../../engine/vault/keyring';
+import { vaultSources } from '../../../engine/vault/password';
+import { ansible, requireAnsible } from '../../support/ansible';
 
-const PLAINTEXT = 'hacluster_password: s3cret\nmariadb_root_password: "r00t: pw"\n'.repeat(8);
+const PLAINTEXT = 'hacluster_password: s3cret\nmariadb_root_password: "r00t: pw"\nnon_ascii: "grüße"\n'.repeat(3);
 
 async function rejection(work: Promise<unknown>): Promise<Error> {
   try {
@@ -13,71 +22,108 @@ async function rejection(work: Promise<unknown>): Promise<Error> {
   expect.fail('expected a rejection');
 }
 
-describe('vault: AES-256-GCM with a scrypt key', () => {
-  let sealed: string;
-  before(async () => {
-    sealed = await encryptVault(PLAINTEXT, 'correct horse');
+describe("vault: Ansible's format", function () {
+  this.timeout(60000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vpha-vault-fmt-'));
+    writeFileSync(join(dir, 'pw-default'), 'correct horse\n');
+    writeFileSync(join(dir, 'pw-prod'), 'prod pass\n');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes the 1.1 header, or 1.2 with the vault id as label, then 80-column hex lines', async () => {
+    const plain = await encryptVault(PLAINTEXT, 'correct horse');
+    const labelled = await encryptVault(PLAINTEXT, 'prod pass', 'prod');
+    expect(plain.split('\n')[0]).to.equal('$ANSIBLE_VAULT;1.1;AES256');
+    expect(labelled.split('\n')[0]).to.equal('$ANSIBLE_VAULT;1.2;AES256;prod');
+    expect(await encryptVault('a: 1\n', 'pw', 'default')).to.match(/^\$ANSIBLE_VAULT;1\.1;AES256\n/);
+    const body = plain.trimEnd().split('\n').slice(1);
+    for (const line of body.slice(0, -1)) expect(line).to.match(/^[0-9a-f]{80}$/);
+    const inner = Buffer.from(body.join(''), 'hex').toString('latin1').split('\n');
+    expect(inner).to.have.length(3);
+    expect(inner[0]).to.match(/^[0-9a-f]{64}$/); // 32-byte salt
+    expect(inner[1]).to.match(/^[0-9a-f]{64}$/); // HMAC-SHA256
+    expect((inner[2] ?? '').length % 32).to.equal(0); // PKCS#7-padded AES blocks
+    expect([isVaultText(plain), vaultIdOf(plain), vaultIdOf(labelled)]).to.deep.equal([true, undefined, 'prod']);
+    expect(plain).not.to.include('s3cret');
+    expect(await decryptVault(plain, 'correct horse', 'v.yml')).to.equal(PLAINTEXT);
   });
 
-  it('round-trips the plaintext', async () => {
-    expect(await decryptVault(sealed, 'correct horse', 'v.yml')).to.equal(PLAINTEXT);
-  });
-
-  it('writes the header line, then base64 of salt|iv|tag|ciphertext wrapped at 80 columns', () => {
-    const [header, ...body] = sealed.trimEnd().split('\n');
-    expect(header).to.equal('$VPVAULT;1;AES256GCM;SCRYPT');
-    expect(body.length).to.be.greaterThan(1);
-    for (const line of body.slice(0, -1)) expect(line).to.have.length(80);
-    expect(body[body.length - 1]?.length).to.be.within(1, 80);
-    const blob = Buffer.from(body.join(''), 'base64');
-    expect(blob.length).to.equal(16 + 12 + 16 + Buffer.byteLength(PLAINTEXT));
-    expect(sealed).not.to.include('s3cret');
-    expect(isVaultText(sealed)).to.equal(true);
-    expect(isVaultText(PLAINTEXT)).to.equal(false);
-    expect(isVaultText(Buffer.from(sealed))).to.equal(true);
-  });
-
-  it('uses a fresh salt and IV each time', async () => {
-    const again = await encryptVault(PLAINTEXT, 'correct horse');
-    expect(again).not.to.equal(sealed);
-    expect(Buffer.from(again.split('\n')[1] ?? '', 'base64').subarray(0, 28)).not.to.deep.equal(
-      Buffer.from(sealed.split('\n')[1] ?? '', 'base64').subarray(0, 28),
-    );
-  });
-
-  it('refuses a wrong password with a ConfigError naming the file', async () => {
-    const e = await rejection(decryptVault(sealed, 'wrong horse', 'group_vars/all/vault.yml'));
-    expect(e).to.be.instanceOf(ConfigError);
-    expect(e.message).to.equal('vault group_vars/all/vault.yml: wrong password or corrupted file');
-  });
-
-  it('detects a tampered ciphertext, tag, salt or truncation', async () => {
-    const blob = Buffer.from(sealed.split('\n').slice(1).join(''), 'base64');
-    const reseal = (b: Buffer) => `${VAULT_HEADER}\n${b.toString('base64')}\n`;
-    const flip = (at: number) => {
-      const copy = Buffer.from(blob);
-      copy[at] = (copy[at] ?? 0) ^ 0x01;
-      return reseal(copy);
-    };
-    const variants = [flip(blob.length - 1), flip(30), flip(3), flip(20), reseal(blob.subarray(0, blob.length - 5)), reseal(blob.subarray(0, 20))];
-    for (const text of variants) {
-      const e = await rejection(decryptVault(text, 'correct horse', 'v.yml'));
-      expect(e.message).to.equal('vault v.yml: wrong password or corrupted file');
+  it('refuses a wrong password and a tampered file, naming the file', async () => {
+    const sealed = await encryptVault(PLAINTEXT, 'correct horse');
+    const lines = sealed.split('\n');
+    const flipped = [lines[0], `${lines[1]?.slice(0, 70)}${lines[1]?.[70] === '0' ? '1' : '0'}${lines[1]?.slice(71)}`, ...lines.slice(2)].join('\n');
+    for (const [text, password] of [[sealed, 'wrong horse'], [flipped, 'correct horse']] as const) {
+      const e = await rejection(decryptVault(text, password, 'group_vars/all/vault.yml'));
+      expect(e).to.be.instanceOf(ConfigError);
+      expect(e.message).to.match(/^vault group_vars\/all\/vault\.yml: (wrong password|the (salt|HMAC|ciphertext|vault payload) is not hexadecimal)/);
     }
-    const garbled = sealed.replace(/\n([A-Za-z0-9+/]{10})/, '\n!!!!!!!!!!');
-    expect((await rejection(decryptVault(garbled, 'correct horse', 'v.yml'))).message).to.equal(
-      'vault v.yml: wrong password or corrupted file',
+    expect((await rejection(decryptVault(`${ANSIBLE_HEADER};1.1;AES256\nzz\n`, 'x', 'v.yml'))).message).to.equal('vault v.yml: the vault payload is not hexadecimal');
+    expect((await rejection(decryptVault(`${ANSIBLE_HEADER};2.0;AES256\n00\n`, 'x', 'v.yml'))).message).to.equal(
+      'vault v.yml: vault format version 2.0 is not supported (1.1, 1.2)',
     );
-  });
-
-  it('refuses a file whose first line is not the vault header', async () => {
-    const other = sealed.replace('$VPVAULT;1;', '$VPVAULT;2;');
-    expect((await rejection(decryptVault(other, 'correct horse', 'v.yml'))).message).to.equal(
-      "vault v.yml: not a vault file (no '$VPVAULT;1;AES256GCM;SCRYPT' header)",
-    );
-  });
-
-  it('refuses to encrypt with an empty password', async () => {
     expect((await rejection(encryptVault('a: 1\n', ''))).message).to.equal('vault: the password is empty');
+  });
+
+  it('tries the secrets of the label first, then the others, and names the ids tried when none fits', async () => {
+    const labelled = await encryptVault(PLAINTEXT, 'prod pass', 'prod');
+    const loads: string[] = [];
+    const source = (id: string, password: string) => ({ id, from: `test ${id}`, load: async () => (loads.push(id), password) });
+    const ring = new VaultKeyring([source('default', 'correct horse'), source('prod', 'prod pass')]);
+    expect(await ring.decrypt(labelled, 'v.yml')).to.equal(PLAINTEXT);
+    expect(loads).to.deep.equal(['prod']); // the label's secret only: the other was never read
+    const other = new VaultKeyring([source('dev', 'nope'), source('test', 'nope either')]);
+    expect((await rejection(other.decrypt(labelled, 'v.yml'))).message).to.equal(
+      "vault v.yml (encrypted for vault id 'prod'): wrong password: no vault secret decrypts it (tried vault id 'dev' (test dev), 'test' (test test))",
+    );
+  });
+
+  it('still opens files of the engine\'s earlier AES-256-GCM format', async () => {
+    const legacy = readFileSync('spec/fixtures/vault/legacy-gcm.yml', 'utf8');
+    expect(isVaultText(legacy)).to.equal(true);
+    expect(await decryptVault(legacy, 'legacy-pw', 'legacy-gcm.yml')).to.include('hacluster_password: legacy-hc-secret');
+    expect((await rejection(decryptVault(legacy, 'nope', 'legacy-gcm.yml'))).message).to.equal('vault legacy-gcm.yml: wrong password or corrupted file');
+  });
+
+  describe('against the real ansible-vault', function () {
+    before(function () {
+      requireAnsible(this);
+    });
+
+    it('ansible-vault opens what the engine writes (1.1 and 1.2)', async () => {
+      const plainFile = join(dir, 'ours-default.yml');
+      const labelledFile = join(dir, 'ours-prod.yml');
+      writeFileSync(plainFile, await encryptVault(PLAINTEXT, 'correct horse'));
+      writeFileSync(labelledFile, await encryptVault(PLAINTEXT, 'prod pass', 'prod'));
+      const viewed = ansible('ansible-vault', ['view', plainFile, '--vault-password-file', join(dir, 'pw-default')]);
+      expect(viewed.stdout, viewed.stderr).to.equal(PLAINTEXT);
+      const both = ansible('ansible-vault', ['view', labelledFile, '--vault-id', `default@${join(dir, 'pw-default')}`, '--vault-id', `prod@${join(dir, 'pw-prod')}`]);
+      expect(both.stdout, both.stderr).to.equal(PLAINTEXT);
+      const wrong = ansible('ansible-vault', ['view', plainFile, '--vault-password-file', join(dir, 'pw-prod')]);
+      expect(wrong.status).to.not.equal(0);
+      expect(wrong.stderr).to.include('Decryption failed');
+    });
+
+    it('the engine opens what ansible-vault writes (encrypt, create with a label, rekey)', async () => {
+      const theirs = join(dir, 'theirs.yml');
+      writeFileSync(theirs, PLAINTEXT);
+      expect(ansible('ansible-vault', ['encrypt', theirs, '--vault-password-file', join(dir, 'pw-default')]).status).to.equal(0);
+      const text = readFileSync(theirs, 'utf8');
+      expect(text.split('\n')[0]).to.equal('$ANSIBLE_VAULT;1.1;AES256');
+      expect(await decryptVault(text, 'correct horse', theirs)).to.equal(PLAINTEXT);
+      const labelled = join(dir, 'theirs-prod.yml');
+      writeFileSync(labelled, PLAINTEXT);
+      expect(ansible('ansible-vault', ['encrypt', labelled, '--vault-id', `prod@${join(dir, 'pw-prod')}`]).status).to.equal(0);
+      const ring = new VaultKeyring(vaultSources({ vaultIds: [`prod@${join(dir, 'pw-prod')}`], env: {} }));
+      expect(vaultIdOf(readFileSync(labelled, 'utf8'))).to.equal('prod');
+      expect(await ring.decrypt(readFileSync(labelled, 'utf8'), labelled)).to.equal(PLAINTEXT);
+      // A script as the password source, as Ansible runs it.
+      const script = join(dir, 'pw.sh');
+      writeFileSync(script, '#!/bin/sh\necho "correct horse"\n');
+      chmodSync(script, 0o700);
+      const viaScript = new VaultKeyring(vaultSources({ passwordFiles: [script], env: {} }));
+      expect(await viaScript.decrypt(text, theirs)).to.equal(PLAINTEXT);
+    });
   });
 });
