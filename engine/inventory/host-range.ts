@@ -1,46 +1,77 @@
-// Ansible host ranges: web[1:3], web[01:10] (zero-padded), db-[a:c], node[0:10:2] (stride).
-// Throws Error with the reason; the caller adds file:line.
+// Ansible host ranges, as expand_hostname_range reads them: web[1:3], web[01:10] (zero-padded: both bounds the
+// same width), db-[a:c] (ASCII letters, a..z then A..Z), node[0:10:2] (stride), several per name.
+// Deliberately stricter: a range that ends before it starts (Ansible silently makes no host) and one making more
+// than 10000 hosts are refused. Throws Error with the reason; the caller adds file:line.
 
-const RANGE = /^([^[]*)\[([^\]]*)\](.*)$/s;
 const MAX_HOSTS = 10000;
+const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+export function hasRange(pattern: string): boolean {
+  return pattern.includes('[');
+}
 
 export function expandHostRange(pattern: string): string[] {
-  const match = RANGE.exec(pattern);
-  if (!match) {
-    if (pattern.includes(']')) throw new Error(`unbalanced ']' in '${pattern}'`);
-    return [pattern];
+  if (!hasRange(pattern)) return [pattern];
+  // Ansible splits at the first '[' and then the first ']', whatever their order.
+  const parts = pattern.replace('[', '|').replace(']', '|').split('|');
+  if (parts.length !== 3) throw new Error(`'${pattern}' is not a host range (name[start:end])`);
+  const [head = '', body = '', tail = ''] = parts;
+  const bounds = body.split(':');
+  if (bounds.length !== 2 && bounds.length !== 3) throw new Error('host range must be begin:end or begin:end:step');
+  const begin = bounds[0] || '0';
+  const end = bounds[1] ?? '';
+  if (end === '') throw new Error('host range must specify end value');
+  const step = bounds.length === 3 ? pythonInt(bounds[2] ?? '', body) : 1;
+  if (step === 0) throw new Error(`range '[${body}]' has a step of 0`);
+  if (step < 0) throw new Error(`range '[${body}]' has a negative step`);
+
+  let width = 0;
+  if (begin.startsWith('0') && begin.length > 1) {
+    if (begin.length !== end.length) throw new Error('host range must specify equal-length begin and end formats');
+    width = begin.length;
   }
-  const [, head = '', body = '', tail = ''] = match;
-  const parts = body.split(':');
-  if (parts.length < 2 || parts.length > 3) throw new Error(`range '[${body}]' must be [start:end] or [start:end:step]`);
-  const [startText = '', endText = '', stepText = '1'] = parts;
-  const step = Number(stepText);
-  if (!/^[1-9][0-9]*$/.test(stepText)) throw new Error(`range '[${body}]' has a bad step '${stepText}'`);
-  const items = /^[a-z]$/i.test(endText) ? letters(startText || 'a', endText, step, body) : numbers(startText || '0', endText, step, body);
-  const tails = expandHostRange(tail);
-  if (items.length * tails.length > MAX_HOSTS) throw new Error(`'${pattern}' makes more than ${MAX_HOSTS} hosts`);
-  return items.flatMap((item) => tails.map((t) => `${head}${item}${t}`));
-}
-
-function numbers(startText: string, endText: string, step: number, body: string): string[] {
-  if (!/^[0-9]+$/.test(startText) || !/^[0-9]+$/.test(endText)) throw new Error(`range '[${body}]' mixes or lacks bounds`);
-  const start = Number(startText);
-  const end = Number(endText);
-  if (end < start) throw new Error(`range '[${body}]' ends before it starts`);
-  if ((end - start) / step >= MAX_HOSTS) throw new Error(`range '[${body}]' makes more than ${MAX_HOSTS} hosts`);
-  // A leading zero on the start asks for zero-padding to its width, as in Ansible.
-  const width = startText.startsWith('0') && startText.length > 1 ? startText.length : 0;
+  const items = letterRange(begin, end, step, body) ?? numberRange(begin, end, step, body, width);
   const out: string[] = [];
-  for (let n = start; n <= end; n += step) out.push(String(n).padStart(width, '0'));
+  for (const item of items) {
+    const name = `${head}${item}${tail}`;
+    for (const expanded of expandHostRange(name)) {
+      out.push(expanded);
+      if (out.length > MAX_HOSTS) throw new Error(`'${pattern}' makes more than ${MAX_HOSTS} hosts`);
+    }
+  }
   return out;
 }
 
-function letters(startText: string, endText: string, step: number, body: string): string[] {
-  if (!/^[a-z]$/i.test(startText)) throw new Error(`range '[${body}]' mixes or lacks bounds`);
-  const start = startText.charCodeAt(0);
-  const end = endText.charCodeAt(0);
-  if (end < start) throw new Error(`range '[${body}]' ends before it starts`);
+/** string.ascii_letters[index(begin):index(end)+1:step]; undefined when the bounds are not in that alphabet. */
+function letterRange(begin: string, end: string, step: number, body: string): string[] | undefined {
+  const from = LETTERS.indexOf(begin);
+  const to = LETTERS.indexOf(end);
+  if (from < 0 || to < 0) return undefined;
+  if (from > to) throw new Error('host range must have begin <= end');
   const out: string[] = [];
-  for (let c = start; c <= end; c += step) out.push(String.fromCharCode(c));
+  for (let i = from; i <= to; i += step) out.push(LETTERS[i]!);
+  if (out.length === 0) throw new Error(`range '[${body}]' makes no host`);
   return out;
+}
+
+function numberRange(beginText: string, endText: string, step: number, body: string, width: number): string[] {
+  const begin = pythonInt(beginText, body);
+  const end = pythonInt(endText, body);
+  if (end < begin) throw new Error(`range '[${body}]' ends before it starts`);
+  if ((end - begin) / step >= MAX_HOSTS) throw new Error(`range '[${body}]' makes more than ${MAX_HOSTS} hosts`);
+  const out: string[] = [];
+  for (let n = begin; n <= end; n += step) out.push(width ? zfill(n, width) : String(n));
+  return out;
+}
+
+/** Python's int(text): optional sign, digits with single underscores, surrounding whitespace. */
+function pythonInt(text: string, body: string): number {
+  if (!/^\s*[-+]?[0-9](?:_?[0-9])*\s*$/.test(text)) throw new Error(`range '[${body}]' mixes or lacks bounds ('${text}' is no number)`);
+  return Number(text.trim().replace(/_/g, ''));
+}
+
+/** str(n).zfill(width): the sign stays in front of the zeros. */
+function zfill(n: number, width: number): string {
+  const digits = String(Math.abs(n));
+  return n < 0 ? `-${digits.padStart(width - 1, '0')}` : digits.padStart(width, '0');
 }

@@ -1,106 +1,152 @@
-// Ansible INI inventories: [group] host lines, [group:vars], [group:children], # and ; comments.
+// Ansible INI inventories, read as ansible-core's ini plugin reads them: lines before any header are hosts of
+// 'ungrouped'; [g] host lines (shlex words, key=value typed as Python literals), [g:vars] key = value lines
+// (the whole rest of the line is the value: no shlex, so `a b # c` stays that text), [g:children] group names;
+// a child or vars section may name a group declared further down. Comments start with # or ; at a line's start.
 import { ConfigError } from '../errors';
+import { parseAddress } from './addresses';
 import type { InventoryDraft, VarLayer } from './draft';
-import { expandHostRange } from './host-range';
-import { splitWords, typeIniValue } from './ini-values';
+import { excerpt } from './excerpt';
+import { expandHostRange, hasRange } from './host-range';
+import { shlexSplit, typeIniValue } from './ini-values';
+import { UnsupportedLiteral } from './python-literal';
 
 type SectionKind = 'hosts' | 'vars' | 'children';
 
-const HEADER = /^\[([^\]]*)\]\s*(?:[#;].*)?$/;
-const HEADER_NAME = /^([^:\s]+)(?::(\w+))?$/;
+const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/u;
+const GROUP_LINE = /^([^:\]\s]+)\s*(?:#.*)?$/u;
+// Python's str.splitlines() separators.
+const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
 
+interface Pending {
+  readonly line: number;
+  readonly kind: 'vars' | 'children';
+  readonly parents: string[];
+}
+
+/** `lines` as Ansible splits them; a line it could not decode is given as undefined (reported if not a comment). */
 export function parseIniInventory(text: string, file: string, draft: InventoryDraft): void {
+  const lines = text.split(LINE_BREAK);
+  if (lines.at(-1) === '') lines.pop();
   let group = 'ungrouped';
   let kind: SectionKind = 'hosts';
-  // Groups given a [g] or [g:children] section: only those may be named as children or get [g:vars].
-  const defined = new Set<string>(['all', 'ungrouped']);
-  const pending: { name: string; origin: string; message: string }[] = [];
+  const pending = new Map<string, Pending>();
 
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const origin = `${file}:${i + 1}`;
+  lines.forEach((raw, i) => {
+    const lineNo = i + 1;
+    const origin = `${file}:${lineNo}`;
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
     const fail = (why: string): never => {
       throw new ConfigError(`${origin}: ${why}`);
     };
 
-    if (line.startsWith('[')) {
-      const header = HEADER.exec(line);
-      const name = header ? HEADER_NAME.exec(header[1]?.trim() ?? '') : null;
-      if (!name?.[1]) return fail(`malformed section header '${line}'`);
-      const suffix = name[2];
-      if (suffix !== undefined && suffix !== 'vars' && suffix !== 'children') {
-        return fail(`unknown section kind ':${suffix}' in '${line}' (use :vars or :children)`);
+    const header = SECTION.exec(line);
+    if (header) {
+      group = header[1] ?? '';
+      const suffix = header[2];
+      if (suffix !== undefined && suffix !== 'vars' && suffix !== 'children' && suffix !== 'hosts') {
+        return fail(`unknown section kind ':${suffix}' in '${excerpt(line)}' (use :vars or :children)`);
       }
-      group = name[1];
-      kind = suffix ?? 'hosts';
-      draft.group(group, origin);
-      if (kind === 'vars') pending.push({ name: group, origin, message: `[${group}:vars] is for undefined group '${group}'` });
-      else defined.add(group);
+      kind = (suffix ?? 'hosts') as SectionKind;
+      if (!draft.groups.has(group)) {
+        // [g:vars] alone does not declare g: it must be declared by [g] or [g:children] somewhere.
+        if (kind === 'vars' && !pending.has(group)) pending.set(group, { line: lineNo, kind: 'vars', parents: [] });
+        draft.group(group, origin);
+      }
+      const waiting = pending.get(group);
+      if (waiting && kind !== 'vars') {
+        if (waiting.kind === 'children') addPendingChildren(group, pending, draft, file);
+        else pending.delete(group);
+      }
       return;
     }
-
-    let words: string[];
-    try {
-      words = splitWords(line);
-    } catch (e) {
-      return fail(`malformed line '${line}': ${(e as Error).message}`);
+    if (line.startsWith('[') && line.endsWith(']')) {
+      return fail(`malformed section header '${excerpt(line)}' (no spaces or ':' in a group name)`);
     }
-    if (words.length === 0) return;
 
-    if (kind === 'children') {
-      if (words.length !== 1) return fail(`[${group}:children] takes one group name per line, got '${line}'`);
-      const child = words[0] ?? '';
-      draft.addChild(group, child, origin);
-      pending.push({ name: child, origin, message: `[${group}:children] includes undefined group '${child}'` });
+    if (kind === 'hosts') {
+      // Ansible reads an unclosed '[group' as a host and fails on its range: name the real mistake.
+      if (line.startsWith('[')) return fail(`malformed section header '${excerpt(line)}'`);
+      hostLine(line, origin, group, draft, fail);
     } else if (kind === 'vars') {
       const eq = line.indexOf('=');
-      if (eq <= 0) return fail(`expected key=value in [${group}:vars], got '${line}'`);
+      if (eq < 0) return fail(`expected key=value in [${group}:vars], got '${excerpt(line)}'`);
       const key = line.slice(0, eq).trim();
-      let valueWords: string[];
-      try {
-        valueWords = splitWords(line.slice(eq + 1).trim());
-      } catch (e) {
-        return fail(`malformed value in '${line}': ${(e as Error).message}`);
-      }
-      draft.addGroupVars(group, origin, new Map([[key, { value: typeIniValue(valueWords.join(' ')), origin }]]));
+      const value = typed(line.slice(eq + 1).trim(), fail);
+      draft.addGroupVars(group, origin, new Map([[key, { value, origin }]]));
     } else {
-      hostLine(words, line, origin, group, draft, fail);
+      const m = GROUP_LINE.exec(line);
+      if (!m) return fail(`[${group}:children] takes one group name per line, got '${excerpt(line)}'`);
+      const child = m[1] ?? '';
+      if (draft.groups.has(child)) {
+        draft.addChild(group, child, origin);
+      } else {
+        const waiting = pending.get(child);
+        if (waiting) waiting.parents.push(group);
+        else pending.set(child, { line: lineNo, kind: 'children', parents: [group] });
+      }
     }
   });
 
-  for (const { name, origin, message } of pending) {
-    if (!defined.has(name)) throw new ConfigError(`${origin}: ${message}`);
+  for (const [name, { line, kind, parents }] of pending) {
+    const origin = `${file}:${line}`;
+    if (kind === 'vars') throw new ConfigError(`${origin}: [${name}:vars] is for undefined group '${name}'`);
+    throw new ConfigError(`${origin}: [${parents.at(-1) ?? ''}:children] includes undefined group '${name}'`);
   }
 }
 
-function hostLine(
-  words: readonly string[],
-  line: string,
-  origin: string,
-  group: string,
-  draft: InventoryDraft,
-  fail: (why: string) => never,
-): void {
+function addPendingChildren(group: string, pending: Map<string, Pending>, draft: InventoryDraft, file: string): void {
+  const waiting = pending.get(group);
+  if (!waiting) return;
+  for (const parent of waiting.parents) {
+    draft.addChild(parent, group, `${file}:${waiting.line}`);
+    if (pending.get(parent)?.kind === 'children') addPendingChildren(parent, pending, draft, file);
+  }
+  pending.delete(group);
+}
+
+function typed(text: string, fail: (why: string) => never): unknown {
+  try {
+    return typeIniValue(text);
+  } catch (e) {
+    if (e instanceof UnsupportedLiteral) return fail(`the value ${excerpt(text)}: ${e.message}`);
+    throw e;
+  }
+}
+
+function hostLine(line: string, origin: string, group: string, draft: InventoryDraft, fail: (why: string) => never): void {
+  let words: string[];
+  try {
+    words = shlexSplit(line);
+  } catch (e) {
+    return fail(`malformed host line '${excerpt(line)}': ${(e as Error).message}`);
+  }
+  if (words.length === 0) return; // a line holding only a comment after spaces
   const [first = '', ...assignments] = words;
   const vars: VarLayer = new Map();
-  let pattern = first;
-  // `name:port`, but not IPv6 (several colons) nor a colon inside a [a:b] range.
-  const lastColon = first.lastIndexOf(':');
-  if (first.replace(/\[[^\]]*\]/g, '').split(':').length === 2 && /^[0-9]+$/.test(first.slice(lastColon + 1))) {
-    pattern = first.slice(0, lastColon);
-    vars.set('ansible_port', { value: Number(first.slice(lastColon + 1)), origin });
-  }
   for (const word of assignments) {
     const eq = word.indexOf('=');
-    if (eq <= 0) fail(`malformed host line '${line}': expected key=value after the host name, got '${word}'`);
-    vars.set(word.slice(0, eq), { value: typeIniValue(word.slice(eq + 1)), origin });
+    if (eq < 0) fail(`malformed host line '${excerpt(line)}': expected key=value after the host name, got '${excerpt(word)}'`);
+    vars.set(word.slice(0, eq), { value: typed(word.slice(eq + 1), fail), origin });
+  }
+  const { names, port } = hostPattern(first, fail);
+  for (const name of names) draft.addHost(name, origin, new Map(vars), group, port);
+}
+
+/** Ansible's _expand_hostpattern for a host word: name[:port] with ranges expanded; a trailing ':' refused. */
+export function hostPattern(word: string, fail: (why: string) => never, ini = true): { names: string[]; port?: number } {
+  const parsed = parseAddress(word, true);
+  const pattern = parsed?.host ?? word;
+  const port = parsed?.port;
+  if (ini && word.trim().endsWith(':') && port === undefined) {
+    return fail(`invalid host '${excerpt(word)}': a trailing ':' is reserved for a port`);
   }
   let names: string[];
   try {
-    names = expandHostRange(pattern);
+    names = hasRange(pattern) ? expandHostRange(pattern) : [pattern];
   } catch (e) {
-    return fail(`malformed host line '${line}': ${(e as Error).message}`);
+    return fail(`host '${excerpt(word)}': ${(e as Error).message}`);
   }
-  for (const name of names) draft.addHost(name, origin, new Map(vars), group);
+  if (ini && names.some((n) => n.trim() === '---')) return fail(`invalid host '---': this looks like a YAML file`);
+  return port === undefined ? { names } : { names, port };
 }

@@ -1,95 +1,220 @@
-// Ansible host patterns: names, groups, globs, ~regex, group[i] / group[i:j] subscripts,
-// `a:b` / `a,b` union, `&a` intersection, `!a` exclusion (unions first, then &, then !).
-import { minimatch } from 'minimatch';
+// Ansible host patterns, evaluated as ansible-core's InventoryManager does: split on ',' (else on ':' unless
+// the whole pattern is one address), plain terms first, then '&' terms, then '!' terms; each term a host name,
+// or groups and hosts matched by fnmatch glob or `~regex`, with an optional [i] / [i:j] subscript on what it
+// matched; the result in evaluation order without repeats. Deliberately stricter: a plain name (no glob, no
+// regex) that matches nothing is an error (Ansible warns "Could not match supplied host pattern" and goes on).
 import { ConfigError } from '../errors';
 import type { HostName } from '../types';
+import { parseAddress } from './addresses';
+import { excerpt } from './excerpt';
 
 export interface PatternIndex {
   readonly source: string;
-  /** Every host, in inventory order. */
+  /** Every host, in the order first seen. */
   readonly hosts: readonly HostName[];
+  /** Every group (in the order first seen) with its hosts in Group.get_hosts() order. */
   readonly groups: ReadonlyMap<string, readonly HostName[]>;
+  /** The host a `localhost`/`127.0.0.1`/`::1` term means when nothing else matched it. */
+  readonly localhost: (name: string) => HostName | undefined;
 }
+
+const PATTERN_WITH_SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/s;
+const TERM = /(?:[^\s:[\]]|\[[^\]]*\])+/g;
+const SPECIAL = ['.', '?', '*', '['];
 
 export function selectHosts(pattern: string, index: PatternIndex): HostName[] {
-  const terms = splitPattern(pattern, index);
+  const terms = splitHostPattern(pattern);
   if (terms.length === 0) throw new ConfigError(`empty host pattern '${pattern}'`);
-  const unions = terms.filter((t) => !t.startsWith('!') && !t.startsWith('&'));
-  const intersections = terms.filter((t) => t.startsWith('&')).map((t) => t.slice(1));
-  const exclusions = terms.filter((t) => t.startsWith('!')).map((t) => t.slice(1));
-
-  const chosen = new Set<HostName>();
-  for (const term of unions.length > 0 ? unions : ['all']) for (const h of matchTerm(term, index)) chosen.add(h);
-  for (const term of intersections) {
-    const keep = new Set(matchTerm(term, index));
-    for (const h of [...chosen]) if (!keep.has(h)) chosen.delete(h);
-  }
-  for (const term of exclusions) for (const h of matchTerm(term, index)) chosen.delete(h);
-  return index.hosts.filter((h) => chosen.has(h));
-}
-
-/** Commas always separate; colons separate unless inside [..] or the whole piece is a host name (IPv6). */
-function splitPattern(pattern: string, index: PatternIndex): string[] {
   const known = new Set<string>(index.hosts);
-  const terms: string[] = [];
-  for (const piece of pattern.split(',').map((p) => p.trim())) {
-    if (piece === '') continue;
-    if (known.has(piece.replace(/^[!&]/, ''))) {
-      terms.push(piece);
+  const cache = new Map<string, HostName[]>();
+  let hosts: HostName[] = [];
+  for (const term of orderPatterns(terms)) {
+    if (known.has(term)) {
+      hosts.push(term as HostName);
       continue;
     }
-    const term = /(?:[^\s:[\]]|\[[^\]]*\])+/g;
-    const found = piece.match(term) ?? [];
-    if (!/^[\s:]*$/.test(piece.replace(term, ''))) throw new ConfigError(`malformed host pattern '${piece}' (unbalanced [ ])`);
-    terms.push(...found);
+    const bare = term.startsWith('!') || term.startsWith('&') ? term.slice(1) : term;
+    let that = cache.get(bare);
+    if (!that) {
+      that = matchOne(bare, index);
+      cache.set(bare, that);
+    }
+    if (term.startsWith('!')) {
+      const drop = new Set(that);
+      hosts = hosts.filter((h) => !drop.has(h));
+    } else if (term.startsWith('&')) {
+      const keep = new Set(that);
+      hosts = hosts.filter((h) => keep.has(h));
+    } else {
+      const existing = new Set(hosts);
+      hosts.push(...that.filter((h) => !existing.has(h)));
+    }
   }
-  return terms.map((t) => t.trim()).filter((t) => t !== '' && t !== '!' && t !== '&');
+  return [...new Set(hosts)];
 }
 
-const GLOB = /[*?[]/;
-const SUBSCRIPT = /^(.+)\[(-?\d+)(?::(-?\d*))?\]$/;
-
-function matchTerm(term: string, index: PatternIndex): HostName[] {
-  if (term === 'all' || term === '*') return [...index.hosts];
-  const isHost = index.hosts.includes(term as HostName);
-  if (index.groups.has(term) || isHost) {
-    const hits = new Set<HostName>(index.groups.get(term) ?? []);
-    if (isHost) hits.add(term as HostName);
-    return [...hits];
+/** split_host_pattern: ',' separates; otherwise ':' does, unless the pattern parses as one address. */
+export function splitHostPattern(pattern: string): string[] {
+  let parts: string[];
+  if (pattern.includes(',')) parts = pattern.split(',');
+  else if (parseAddress(pattern, true) !== undefined) parts = [pattern];
+  else {
+    parts = pattern.match(TERM) ?? [];
+    // Deliberately stricter: Ansible drops what the split cannot place (an unclosed '['); say so instead.
+    if (!/^[\s:]*$/.test(pattern.replace(TERM, ''))) throw new ConfigError(`malformed host pattern '${excerpt(pattern)}' (unbalanced [ ])`);
   }
-
-  if (term.startsWith('~')) return matchNames((name) => regexOf(term.slice(1)).test(name), index);
-  const subscript = SUBSCRIPT.exec(term);
-  const base = subscript?.[1];
-  if (subscript && base !== undefined && index.groups.has(base)) {
-    return sliceGroup(index.groups.get(base) ?? [], subscript[2] ?? '0', subscript[3]);
-  }
-  if (GLOB.test(term)) return matchNames((name) => minimatch(name, term), index);
-
-  const groups = [...index.groups.keys()].sort().join(', ');
-  throw new ConfigError(`no host or group named '${term}' in ${index.source} (groups: ${groups})`);
+  return parts.map((p) => p.trim()).filter((p) => p !== '');
 }
 
-function matchNames(test: (name: string) => boolean, index: PatternIndex): HostName[] {
-  const hits = new Set<HostName>();
-  for (const [group, members] of index.groups) if (test(group)) members.forEach((h) => hits.add(h));
-  for (const host of index.hosts) if (test(host)) hits.add(host);
-  return [...hits];
+function orderPatterns(terms: readonly string[]): string[] {
+  const regular = terms.filter((t) => !t.startsWith('!') && !t.startsWith('&'));
+  const intersections = terms.filter((t) => t.startsWith('&'));
+  const exclusions = terms.filter((t) => t.startsWith('!'));
+  return [...(regular.length > 0 ? regular : ['all']), ...intersections, ...exclusions];
 }
 
-function regexOf(source: string): RegExp {
+function matchOne(term: string, index: PatternIndex): HostName[] {
+  if (term === '') throw new ConfigError(`malformed host pattern: a lone '&' or '!'`);
+  const { expr, subscript } = splitSubscript(term);
+  const { found, groupMatched } = enumerate(expr, index);
+  if (found.length === 0 && !groupMatched && isPlainName(expr)) {
+    const groups = [...index.groups.keys()].sort().join(', ');
+    throw new ConfigError(`no host or group named '${excerpt(expr)}' in ${index.source} (groups: ${groups})`);
+  }
+  if (!subscript || found.length === 0) return found;
+  const [start, end] = subscript;
+  const at = (n: number): number => (n < 0 ? found.length + n : n);
+  if (end === undefined || end === 0) {
+    const one = found[at(start)];
+    if (one === undefined) throw new ConfigError(`No hosts matched the subscripted pattern '${excerpt(term)}'`);
+    return [one];
+  }
+  return found.slice(at(start), (end === -1 ? found.length - 1 : end) + 1);
+}
+
+/** Ansible's _split_subscript: `x[3]`, `x[1:3]`, `x[1:]` (a regex has none). */
+function splitSubscript(term: string): { expr: string; subscript?: readonly [number, number | undefined] } {
+  if (term.startsWith('~')) return { expr: term };
+  const m = PATTERN_WITH_SUBSCRIPT.exec(term);
+  if (!m) return { expr: term };
+  const [, expr = '', idx, start, , end] = m;
+  if (idx !== undefined) return { expr, subscript: [Number(idx), undefined] };
+  return { expr, subscript: [Number(start), end ? Number(end) : -1] };
+}
+
+const isPlainName = (expr: string): boolean => !expr.startsWith('~') && !/[*?[]/.test(expr);
+
+/** _enumerate_matches: hosts of matching groups, then matching hosts (if no group matched or it is a glob). */
+function enumerate(expr: string, index: PatternIndex): { found: HostName[]; groupMatched: boolean } {
+  const test = matcher(expr);
+  const results: HostName[] = [];
+  let groupMatched = false;
+  for (const [group, members] of index.groups) {
+    if (!test(group)) continue;
+    groupMatched = true;
+    results.push(...members);
+  }
+  if (!groupMatched || expr.startsWith('~') || SPECIAL.some((c) => expr.includes(c))) {
+    for (const host of index.hosts) if (test(host)) results.push(host);
+  }
+  if (results.length === 0) {
+    const local = index.localhost(expr);
+    if (local !== undefined) results.push(local);
+  }
+  return { found: results, groupMatched };
+}
+
+function matcher(expr: string): (name: string) => boolean {
+  if (!expr.startsWith('~')) {
+    const glob = new RegExp(`^${fnmatchTranslate(expr)}$`, 's');
+    return (name) => glob.test(name);
+  }
+  let regex: RegExp;
   try {
-    return new RegExp(`^(?:${source})`);
+    regex = pythonRegex(expr.slice(1));
   } catch (e) {
-    throw new ConfigError(`host pattern '~${source}' is not a valid regular expression: ${(e as Error).message}`);
+    throw new ConfigError(`host pattern '${excerpt(expr)}' is not a valid regular expression: ${(e as Error).message}`);
   }
+  return (name) => regex.test(name);
 }
 
-/** `g[0]` is one host, `g[1:3]` is hosts 1..3 inclusive (Ansible), negative indexes count from the end. */
-function sliceGroup(members: readonly HostName[], startText: string, endText: string | undefined): HostName[] {
-  const at = (n: number): number => (n < 0 ? members.length + n : n);
-  const start = at(Number(startText));
-  if (endText === undefined) return members[start] !== undefined ? [members[start]] : [];
-  const end = endText === '' ? members.length - 1 : at(Number(endText));
-  return members.slice(start, end + 1);
+/** A Python `re` pattern used with re.match (anchored at the start) as a JS RegExp. */
+function pythonRegex(source: string): RegExp {
+  let flags = '';
+  const inline = /^\(\?([aiLmsux]+)\)/.exec(source);
+  let body = source;
+  if (inline) {
+    body = source.slice(inline[0].length);
+    if (inline[1]?.includes('i')) flags += 'i';
+    if (inline[1]?.includes('s')) flags += 's';
+    if (inline[1]?.includes('m')) flags += 'm';
+  }
+  body = body.replace(/\(\?P</g, '(?<').replace(/\(\?P=(\w+)\)/g, '\\k<$1>').replace(/\\Z/g, '$').replace(/\\A/g, '^');
+  return new RegExp(`^(?:${body})`, flags);
+}
+
+/** Python's fnmatch.translate (3.11), without its anchors: * ? [seq] [!seq], a lone '[' literal. */
+export function fnmatchTranslate(pat: string): string {
+  let out = '';
+  let i = 0;
+  const n = pat.length;
+  while (i < n) {
+    const c = pat[i]!;
+    i++;
+    if (c === '*') {
+      if (!out.endsWith('.*')) out += '.*';
+    } else if (c === '?') {
+      out += '.';
+    } else if (c === '[') {
+      let j = i;
+      if (j < n && pat[j] === '!') j++;
+      if (j < n && pat[j] === ']') j++;
+      while (j < n && pat[j] !== ']') j++;
+      if (j >= n) {
+        out += '\\[';
+        continue;
+      }
+      let stuff = setBody(pat, i, j);
+      stuff = stuff.replace(/([&~|])/g, '\\$1');
+      i = j + 1;
+      if (stuff === '') out += '(?!)';
+      else if (stuff === '!') out += '.';
+      else {
+        if (stuff.startsWith('!')) stuff = `^${stuff.slice(1)}`;
+        else if (stuff.startsWith('^') || stuff.startsWith('[')) stuff = `\\${stuff}`;
+        out += `[${stuff}]`;
+      }
+    } else {
+      out += c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    }
+  }
+  return out;
+}
+
+/** The inside of a [...] set, ranges kept, empty ranges dropped, backslashes and other hyphens escaped. */
+function setBody(pat: string, start: number, end: number): string {
+  const stuff = pat.slice(start, end);
+  if (!stuff.includes('-')) return stuff.replace(/\\/g, '\\\\');
+  const chunks: string[] = [];
+  let i = start;
+  let k = pat[start] === '!' ? start + 2 : start + 1;
+  for (;;) {
+    k = pat.indexOf('-', k);
+    if (k < 0 || k >= end) break;
+    chunks.push(pat.slice(i, k));
+    i = k + 1;
+    k = k + 3;
+  }
+  const last = pat.slice(i, end);
+  if (last) chunks.push(last);
+  else chunks[chunks.length - 1] += '-';
+  for (let m = chunks.length - 1; m > 0; m--) {
+    const prev = chunks[m - 1]!;
+    const cur = chunks[m]!;
+    if (prev[prev.length - 1]! > cur[0]!) {
+      chunks[m - 1] = prev.slice(0, -1) + cur.slice(1);
+      chunks.splice(m, 1);
+    }
+  }
+  return chunks.map((s) => s.replace(/\\/g, '\\\\').replace(/-/g, '\\-')).join('-');
 }

@@ -1,6 +1,8 @@
-// YAML files of the inventory (hosts.yml, group_vars/, host_vars/, vault plaintext): parsed with line
-// numbers, `!env NAME` references resolved from the environment (and marked secret), and mappings
-// turned into variable layers that remember each key's file:line.
+// YAML (and JSON) files of the inventory (hosts.yml, group_vars/, host_vars/, vault plaintext), read as
+// Ansible's loader reads them: valid JSON as JSON, everything else as YAML 1.1 with PyYAML's scalar rules
+// (yaml-schema.ts), `!vault` inline values, `!unsafe` strings, and this engine's `!env NAME`. Mappings become
+// variable layers that remember each key's file:line. Deliberately stricter: a duplicate key is an error
+// (Ansible warns and keeps the last).
 import {
   Document,
   isMap,
@@ -16,39 +18,51 @@ import {
 } from 'yaml';
 import { ConfigError } from '../errors';
 import type { VarLayer } from './draft';
+import { pythonFloatRepr } from './python-literal';
+import { EnvReference, InlineVault } from './secret-values';
+import { pyyamlTags } from './yaml-schema';
 
-/** What `!env NAME` parses to, until resolved against the environment. */
-class EnvReference {
-  constructor(readonly name: string) {}
+/** What `!env NAME` / `!vault |` parse to, until placed (variable name, file:line) after the parse. */
+class Pending {
+  constructor(
+    readonly kind: 'env' | 'vault',
+    readonly text: string,
+  ) {}
 }
 
 const envTag: ScalarTag = {
   tag: '!env',
-  resolve: (name: string) => new EnvReference(name.trim()),
-  identify: (value) => value instanceof EnvReference,
+  resolve: (name: string) => new Pending('env', name.trim()),
+  identify: (value) => value instanceof Pending && value.kind === 'env',
 };
+const vaultTag = (tag: string): ScalarTag => ({
+  tag,
+  resolve: (text: string) => new Pending('vault', text),
+  identify: (value) => value instanceof Pending && value.kind === 'vault',
+});
+const unsafeTag: ScalarTag = { tag: '!unsafe', resolve: (text: string) => text };
+const EXTRA_TAGS = [envTag, vaultTag('!vault'), vaultTag('!vault-encrypted'), unsafeTag];
 
 export interface YamlSource {
   readonly file: string;
   readonly doc: Document;
   /** "file:line" of a node (the file's first line when unknown). */
   origin(node: unknown): string;
-  /** The node as plain data; aliases resolved. */
+  /** The node as plain data: aliases and merge keys resolved, mapping keys as JSON writes them. */
   data(node: unknown): unknown;
 }
 
 export interface YamlReadOptions {
-  readonly env: NodeJS.ProcessEnv;
-  /** Receives every value read from the environment. */
-  readonly secrets: Set<string>;
-  /** False only to check syntax (vault create/edit): `!env` values are then left unread. */
-  readonly resolveEnv?: boolean;
+  /** False only to check syntax (vault create/edit): `!env` names are then not checked. */
+  readonly checkEnvNames?: boolean;
 }
 
-export function parseYaml(text: string, file: string, opts: YamlReadOptions): YamlSource {
+export function parseYaml(text: string, file: string, opts: YamlReadOptions = {}): YamlSource {
   const lines = new LineCounter();
-  // YAML 1.1, as Ansible's PyYAML: yes/no are booleans, << merges.
-  const doc = parseDocument(text, { customTags: [envTag], lineCounter: lines, version: '1.1', uniqueKeys: true });
+  const json = isJson(text);
+  const doc = json
+    ? parseDocument(text, { schema: 'json', lineCounter: lines, uniqueKeys: true })
+    : parseDocument(text, { version: '1.1', customTags: pyyamlTags(EXTRA_TAGS), lineCounter: lines, uniqueKeys: true });
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) {
     const line = problem.linePos?.[0].line ?? lines.linePos(problem.pos[0]).line;
@@ -59,36 +73,74 @@ export function parseYaml(text: string, file: string, opts: YamlReadOptions): Ya
     const range = (node as Partial<Node> | null)?.range;
     return `${file}:${range ? lines.linePos(range[0]).line : 1}`;
   };
-  if (opts.resolveEnv !== false) resolveEnvReferences(doc, origin, opts);
+  placeReferences(doc, origin, opts.checkEnvNames !== false);
   const data = (node: unknown): unknown => {
     if (node === null || node === undefined) return null;
+    let value: unknown;
     try {
-      return (node as Node).toJS(doc);
+      value = (node as Node).toJS(doc, { mapAsMap: true, maxAliasCount: 1000 });
     } catch (e) {
       throw new ConfigError(`${origin(node)}: ${(e as Error).message}`);
     }
+    return plain(value, json, origin(node));
   };
   return { file, doc, origin, data };
 }
 
-function resolveEnvReferences(doc: Document, origin: (node: unknown) => string, opts: YamlReadOptions): void {
+function isJson(text: string): boolean {
+  const start = text.trimStart()[0];
+  if (start !== '{' && start !== '[' && start !== '"') return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Turn each Pending into an EnvReference / InlineVault that knows its variable and file:line. */
+function placeReferences(doc: Document, origin: (node: unknown) => string, checkEnvNames: boolean): void {
   visit(doc, {
     Scalar(_key, node, path) {
-      if (!(node.value instanceof EnvReference)) return;
-      const { name } = node.value;
+      if (!(node.value instanceof Pending)) return;
       const owner = [...path].reverse().find(isPair);
       const variable = owner && isScalar(owner.key) ? String(owner.key.value) : 'value';
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-        throw new ConfigError(`${origin(node)}: ${variable}: '!env ${name}' needs an environment variable name`);
+      const { kind, text } = node.value;
+      if (kind === 'env') {
+        if (checkEnvNames && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(text)) {
+          throw new ConfigError(`${origin(node)}: ${variable}: '!env ${text}' needs an environment variable name`);
+        }
+        node.value = new EnvReference(text, variable, origin(node));
+      } else {
+        node.value = new InlineVault(text, variable, origin(node));
       }
-      const value = opts.env[name];
-      if (value === undefined) {
-        throw new ConfigError(`${origin(node)}: ${variable}: environment variable ${name} is not set (!env ${name})`);
-      }
-      if (value !== '') opts.secrets.add(value);
-      node.value = value;
     },
   });
+}
+
+/** Maps (from mapAsMap) to objects with keys as json.dumps writes them; `{"__ansible_vault": ...}` in JSON. */
+function plain(value: unknown, json: boolean, where: string): unknown {
+  if (value instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of value) out[jsonKey(key, where)] = plain(item, json, where);
+    const keys = Object.keys(out);
+    if (json && keys.length === 1 && keys[0] === '__ansible_vault' && typeof out.__ansible_vault === 'string') {
+      return new InlineVault(out.__ansible_vault, '__ansible_vault', where);
+    }
+    return out;
+  }
+  if (Array.isArray(value)) return value.map((item) => plain(item, json, where));
+  if (value instanceof Set) throw new ConfigError(`${where}: a YAML !!set has no JSON form (Ansible cannot print it either): use a list`);
+  if (value instanceof Uint8Array) throw new ConfigError(`${where}: !!binary values are not supported`);
+  return value;
+}
+
+function jsonKey(key: unknown, where: string): string {
+  if (typeof key === 'string') return key;
+  if (key === null || key === undefined) return 'null';
+  if (typeof key === 'boolean') return String(key);
+  if (typeof key === 'number') return Number.isInteger(key) && Math.abs(key) < 1e16 ? String(key) : pythonFloatRepr(key);
+  throw new ConfigError(`${where}: a mapping key must be a string, number, boolean or null`);
 }
 
 export function describeNode(node: unknown): string {
@@ -118,7 +170,15 @@ export function varsFromMapping(node: unknown, src: YamlSource, what: string): V
 /** The key node for `key` written directly in the mapping (not merged in). */
 export function keyNode(map: YAMLMap, key: string): Node | undefined {
   for (const pair of map.items) {
-    if (isScalar(pair.key) && String(pair.key.value) === key) return pair.key;
+    if (isScalar(pair.key) && jsonKeyOrUndefined(pair.key.value) === key) return pair.key;
   }
   return undefined;
+}
+
+function jsonKeyOrUndefined(value: unknown): string | undefined {
+  try {
+    return jsonKey(value, '');
+  } catch {
+    return undefined;
+  }
 }

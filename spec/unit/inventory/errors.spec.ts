@@ -1,6 +1,7 @@
 // Each bad inventory stops with a ConfigError naming the file and line (DIR is the temp inventory).
 import { expect } from 'chai';
 import { loadInventory } from '../../../engine/inventory/load';
+import { VAULT_PASSWORD_HINT } from '../../../engine/vault/password';
 import type { HostName } from '../../../engine/types';
 import { configError, removeTempTrees, tempTree } from './temp-tree';
 
@@ -11,7 +12,7 @@ const cases: [string, Record<string, string>, string][] = [
   ['a malformed section header', { hosts: '# c\n[cluster\nh1\n' }, "DIR/hosts:2: malformed section header '[cluster'"],
   ['an unknown section kind', { hosts: '[cluster:hostz]\nh1\n' },
     "DIR/hosts:1: unknown section kind ':hostz' in '[cluster:hostz]' (use :vars or :children)"],
-  ['an unclosed quote', { hosts: '[g]\nh1 x="abc\n' }, 'DIR/hosts:2: malformed line \'h1 x="abc\': no closing double quote'],
+  ['an unclosed quote', { hosts: '[g]\nh1 x="abc\n' }, 'DIR/hosts:2: malformed host line \'h1 x="abc\': No closing quotation'],
   ['an unknown child group', { hosts: '[p:children]\nnope\n' }, "DIR/hosts:2: [p:children] includes undefined group 'nope'"],
   ['vars for an undefined group', { hosts: '[g]\nh1\n[x:vars]\na=1\n' }, "DIR/hosts:3: [x:vars] is for undefined group 'x'"],
   ['a vars line without =', { hosts: '[g:vars]\njustakey\n[g]\n' }, "DIR/hosts:2: expected key=value in [g:vars], got 'justakey'"],
@@ -32,7 +33,9 @@ const cases: [string, Record<string, string>, string][] = [
   ['a non-numeric ansible_port in :vars', { hosts: '[g]\nh\n[g:vars]\nansible_port=ssh\n' },
     "DIR/hosts:4: ansible_port 'ssh' is not a port (1..65535)"],
   ['a backwards host range', { hosts: '[g]\nweb[3:1]\n' },
-    "DIR/hosts:2: malformed host line 'web[3:1]': range '[3:1]' ends before it starts"],
+    "DIR/hosts:2: host 'web[3:1]': range '[3:1]' ends before it starts"],
+  ['a zero-padded range with unequal widths', { hosts: '[g]\nweb[01:100]\n' },
+    "DIR/hosts:2: host 'web[01:100]': host range must specify equal-length begin and end formats"],
   ['a bad variable name', { hosts: '[g]\nh foo-bar=1\n' }, "DIR/hosts:2: 'foo-bar' is not a valid variable name"],
   ['a bad group name', { hosts: '[g!x]\nh\n' }, "DIR/hosts:1: 'g!x' is not a valid group name (letters, digits, _ . -)"],
   ['a bad host name', { hosts: '[g]\nh/x\n' }, "DIR/hosts:2: 'h/x' is not a valid host name"],
@@ -53,8 +56,9 @@ const cases: [string, Record<string, string>, string][] = [
     { 'hosts.yml': 'all:\n  children:\n    x:\n      hosts:\n        h: {ansible_host: 10.0.0.1}\n    y:\n      hosts:\n        h: {ansible_host: 10.0.0.2}\n' },
     "DIR/hosts.yml:8: host 'h' has conflicting addresses: '10.0.0.1' at DIR/hosts.yml:5 and '10.0.0.2' at DIR/hosts.yml:8"],
   ['a YAML group cycle', { 'hosts.yml': 'a:\n  children:\n    b:\n      children:\n        a:\n' }, 'DIR/hosts.yml:5: group cycle: a -> b -> a'],
-  ['an unknown YAML tag (Ansible inline vault)', { 'hosts.yml': 'all:\n  vars:\n    x: !vault |\n      abc\n' },
-    'DIR/hosts.yml:3: Unresolved tag: !vault'],
+  ['an inline vault value and no vault secret', { 'hosts.yml': 'all:\n  vars:\n    x: !vault |\n      abc\n' },
+    `DIR/hosts.yml:3: x is vault-encrypted (!vault): ${VAULT_PASSWORD_HINT}`],
+  ['an unknown YAML tag', { 'hosts.yml': 'all:\n  vars:\n    x: !nosuch abc\n' }, 'DIR/hosts.yml:3: Unresolved tag: !nosuch'],
   ['an invalid address in YAML', { 'hosts.yml': 'all:\n  hosts:\n    a:\n      ansible_host: 10.40.1.300\n' },
     "DIR/hosts.yml:4: ansible_host '10.40.1.300' is not an IPv4 address"],
   // vars files
@@ -64,8 +68,6 @@ const cases: [string, Record<string, string>, string][] = [
     "DIR/host_vars/h.yml:1: a vars file must be a mapping of variables, got the scalar 'just text'"],
   ['bad YAML in a group_vars directory', { hosts: '[all]\nh\n', 'group_vars/all/main.yml': 'a: 1\nb: [\n' },
     'DIR/group_vars/all/main.yml:3: Flow sequence in block collection must be sufficiently indented and end with a ]'],
-  ['host_vars giving another address', { hosts: '[all]\nh ansible_host=10.0.0.1\n', 'host_vars/h.yml': 'ansible_host: 10.0.0.9\n' },
-    "DIR/host_vars/h.yml:1: host 'h' has conflicting addresses: '10.0.0.1' at DIR/hosts:2 and '10.0.0.9' at DIR/host_vars/h.yml:1"],
   ['a bad port in group_vars', { hosts: '[all]\nh\n', 'group_vars/all.yml': 'x: 1\nansible_port: 0\n' },
     "DIR/group_vars/all.yml:2: ansible_port '0' is not a port (1..65535)"],
   ['a bad !env name', { hosts: '[all]\nh\n', 'group_vars/all.yml': 'x: !env 1BAD\n' },
@@ -78,8 +80,8 @@ const cases: [string, Record<string, string>, string][] = [
   ['an unknown key in a TS inventory', { 'index.ts': 'export default {\n  hostz: {},\n};\n' },
     'DIR/index.ts:2: hostz: Unrecognized key: "hostz" (export default defineInventory({...}))'],
   ['a TS inventory that throws', { 'index.ts': "throw new Error('boom');\n" }, 'DIR/index.ts: cannot load the inventory module: boom'],
-  ['a directory without an inventory', { README: 'x' },
-    'inventory DIR: the directory holds none of index.ts, hosts, hosts.ini, inventory.ini, hosts.yml, hosts.yaml'],
+  ['a directory without an inventory', { 'README.md': 'x', 'hosts.ini': '[g]\nh\n' },
+    'inventory DIR: the directory holds no inventory file (Ansible skips .ini .cfg .md .txt ... in a directory)'],
 ];
 
 describe('inventory: errors name the file and line', () => {
@@ -95,6 +97,13 @@ describe('inventory: errors name the file and line', () => {
 
   it('stops on a missing inventory path', async () => {
     expect(await configError(() => loadInventory('/nonexistent/inventory'))).to.equal('inventory /nonexistent/inventory does not exist');
+  });
+
+  it('takes an address from host_vars/ over the inventory line (an edit, not a conflict)', async () => {
+    const dir = tempTree({ hosts: '[all]\nh ansible_host=10.0.0.1\n', 'host_vars/h.yml': 'ansible_host: 10.0.0.9\n' });
+    const inv = await loadInventory(dir);
+    expect(inv.hosts.get('h' as HostName)?.vars.ansible_host).to.equal('10.0.0.9');
+    expect(inv.origin('h' as HostName, 'ansible_host')).to.equal(`${dir}/host_vars/h.yml:1`);
   });
 
   it('accepts a host listed twice with the same address as one host', async () => {

@@ -35,8 +35,8 @@ describe('inventory: Ansible INI', () => {
     expect(inv.hosts.get('bastion' as HostName)?.groups).to.deep.equal(['all', 'ungrouped']);
   });
 
-  it('types values like Ansible: numbers, booleans, quoted strings stay strings', () => {
-    expect(vars('web02')).to.include({ ansible_port: 2222, enabled: true, ratio: 0.5, label: '007', quoted: '42' });
+  it('types values as Python literals, like Ansible: true stays a string, False is a boolean', () => {
+    expect(vars('web02')).to.include({ ansible_port: 2222, enabled: 'true', ratio: 0.5, label: '007', quoted: '42' });
     expect(vars('vprotect2')).to.include({ note: 'two words', drbd_port: 7789, debug: false, vip: '10.40.1.100' });
     expect(vars('vprotect1').motd).to.equal('welcome # not a comment');
   });

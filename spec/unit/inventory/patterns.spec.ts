@@ -20,9 +20,10 @@ describe('inventory: host patterns (select)', () => {
     ['ungrouped', ['bastion']],
     ['web0*', ['web01', 'web02', 'web03']],
     ['w?b', ['web01', 'web02', 'web03']], // a glob matches group names too
-    ['vprotect[12]', ['vprotect1', 'vprotect2']],
-    ['web:bastion', ['bastion', 'web01', 'web02', 'web03']], // inventory order, not pattern order
-    ['vprotect2,bastion', ['bastion', 'vprotect2']],
+    ['vprotect[12]*', ['vprotect1', 'vprotect2']], // a glob (a subscript would end the pattern)
+    ['vprotect?[1]', ['vprotect2']], // the glob matches both, [1] takes the second
+    ['web:bastion', ['web01', 'web02', 'web03', 'bastion']], // pattern order, as Ansible
+    ['vprotect2,bastion', ['vprotect2', 'bastion']],
     ['dc:!web', ['vprotect1', 'vprotect2']],
     ['!web:dc', ['vprotect1', 'vprotect2']], // unions first, then &, then !
     ['dc:&db', ['vprotect1', 'vprotect2']],
@@ -42,11 +43,11 @@ describe('inventory: host patterns (select)', () => {
     });
   }
 
-  for (const pattern of ['vprotect3', 'cluster:nosuch', 'cluster:!nosuch', 'cluster:&nosuch', 'cluster,nosuch']) {
+  for (const [pattern, name] of [['vprotect3', 'vprotect3'], ['cluster:nosuch', 'nosuch'], ['cluster:!nosuch', 'nosuch'], ['cluster:&nosuch', 'nosuch'], ['cluster,nosuch', 'nosuch'], ['vprotect[12]', 'vprotect'], ['nosuch[0:2]', 'nosuch'], ['web:bastion,db', 'web:bastion']]) {
     it(`'${pattern}' names an unknown host or group: ConfigError naming it and the inventory`, () => {
-      expect(() => inv.select(pattern))
+      expect(() => inv.select(pattern!))
         .to.throw(ConfigError)
-        .with.property('message', `no host or group named '${pattern.includes('nosuch') ? 'nosuch' : 'vprotect3'}' in ${DIR} (groups: ${GROUPS})`);
+        .with.property('message', `no host or group named '${name}' in ${DIR} (groups: ${GROUPS})`);
     });
   }
 

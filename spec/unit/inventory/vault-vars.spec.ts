@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { loadInventory } from '../../../engine/inventory/load';
 import type { HostName } from '../../../engine/types';
 import { encryptVault } from '../../../engine/vault/crypto';
+import { VAULT_PASSWORD_HINT } from '../../../engine/vault/password';
 import { configError, removeTempTrees, tempTree } from './temp-tree';
 
 const VAULT_PLAINTEXT = [
@@ -55,14 +56,12 @@ describe('inventory: vault-encrypted group_vars/host_vars', () => {
 
   it('asks for the password by flag or environment when none is given', async () => {
     const message = await configError(() => loadInventory(dir, { env: {} }));
-    expect(message).to.equal(
-      `${vaultFile()} is vault-encrypted: give the password with --vault-password-file FILE or env VPHA_VAULT_PASSWORD`,
-    );
+    expect(message).to.equal(`${vaultFile()} is vault-encrypted: ${VAULT_PASSWORD_HINT}`);
   });
 
   it('names the file on a wrong password', async () => {
     const message = await configError(() => loadInventory(dir, { vaultPassword: 'nope', env: {} }));
-    expect(message).to.equal(`vault ${vaultFile()}: wrong password or corrupted file`);
+    expect(message).to.equal(`vault ${vaultFile()}: wrong password: no vault secret decrypts it (tried vault id 'default' (the given password))`);
   });
 
   it('names the file and the plaintext line when a vault holds bad YAML', async () => {
