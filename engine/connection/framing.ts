@@ -14,6 +14,8 @@ export interface CommandSpec {
   readonly command: string;
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
+  /** Whom sudo runs it as (become_user); root when absent. */
+  readonly becomeUser?: string;
 }
 
 export interface ExecRequestSpec extends CommandSpec {
@@ -29,9 +31,9 @@ export function newToken(): string {
   return randomBytes(8).toString('hex');
 }
 
-/** No sudo without become or when the login user is root; `sudo -S` when there is a become password. */
-export function sudoMode(become: boolean | undefined, loginIsRoot: boolean, becomePassword: string | undefined): SudoMode {
-  if (become !== true || loginIsRoot) return 'none';
+/** No sudo without become or when the login user is already the become user; `sudo -S` with a become password. */
+export function sudoMode(become: boolean | undefined, loginIsBecomeUser: boolean, becomePassword: string | undefined): SudoMode {
+  if (become !== true || loginIsBecomeUser) return 'none';
   return becomePassword !== undefined ? 'password' : 'nopasswd';
 }
 
@@ -61,14 +63,15 @@ export function innerScript(spec: CommandSpec): string {
  * `sudo -S`, whose script first prints the ready line). A /bin/sh of its own, not a subshell, so `$$`, `exit`
  * and signals mean what they mean on an exec channel.
  */
-export function shellArgv(script: string, sudo: SudoMode, token = ''): string[] {
+export function shellArgv(script: string, sudo: SudoMode, token = '', becomeUser?: string): string[] {
+  const as = becomeUser === undefined || becomeUser === 'root' ? [] : ['-u', becomeUser];
   switch (sudo) {
     case 'none':
       return ['/bin/sh', '-c', script];
     case 'nopasswd':
-      return ['sudo', '-n', '--', '/bin/sh', '-c', script];
+      return ['sudo', '-n', ...as, '--', '/bin/sh', '-c', script];
     case 'password':
-      return ['sudo', '-S', '-p', sudoPrompt(token), '--', '/bin/sh', '-c', `echo ${q(readyMarker(token).trimEnd())}\n${script}`];
+      return ['sudo', '-S', '-p', sudoPrompt(token), ...as, '--', '/bin/sh', '-c', `echo ${q(readyMarker(token).trimEnd())}\n${script}`];
   }
 }
 
@@ -76,7 +79,7 @@ export function shellArgv(script: string, sudo: SudoMode, token = ''): string[] 
 export function execRequest(spec: ExecRequestSpec): string {
   // `exec` keeps the login shell's pid, which sshd made a session (and process group) leader.
   const pid = spec.reportPid ? `echo ${q(pidMarker(spec.token))}$$; ` : '';
-  return `${pid}exec ${sh`${shellArgv(innerScript(spec), spec.sudo, spec.token)}`}`;
+  return `${pid}exec ${sh`${shellArgv(innerScript(spec), spec.sudo, spec.token, spec.becomeUser)}`}`;
 }
 
 /** Kill a timed-out command's whole process group; dash's kill takes no `--`, `kill -KILL -N` works in dash and bash. */
@@ -128,7 +131,7 @@ export const STATUS_DIGITS = 3;
 
 /** The line for the command shell: one command (a shellArgv line) with stdin from /dev/null, then its markers. */
 export function shellRequest(spec: CommandSpec, sudo: Exclude<SudoMode, 'password'>, token: string): string {
-  const run = sh`${shellArgv(innerScript(spec), sudo)}`;
+  const run = sh`${shellArgv(innerScript(spec), sudo, '', spec.becomeUser)}`;
   const status = `${token}:rc:`;
   const end = `${token}:end`;
   return `${run} </dev/null; printf '\\n%s%03d\\n' ${q(status)} "$?"; printf '\\n%s\\n' ${q(end)} >&2\n`;

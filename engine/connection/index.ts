@@ -20,7 +20,10 @@ export { SshConnection } from './ssh';
 /** A connection for the host; lazy: nothing is contacted before its first exec/put/get. */
 export function openConnection(entry: HostEntry, opts: ConnectionOptions): Connection {
   const kind = entry.vars['ansible_connection'] ?? 'ssh';
-  if (kind === 'local') return new LocalConnection(entry.name);
+  if (kind === 'local') {
+    const becomeUser = entry.vars['ansible_become_user'] ?? opts.becomeUser;
+    return new LocalConnection(entry.name, typeof becomeUser === 'string' ? becomeUser : 'root');
+  }
   if (kind === 'ssh' || kind === 'paramiko' || kind === 'smart') return new SshConnection(sshSettings(entry, opts));
   throw new ConfigError(`host ${entry.name}: ansible_connection ${JSON.stringify(kind)} is not supported (use ssh or local)`);
 }

@@ -2,18 +2,24 @@
 // same script and sudo wrapping (framing.ts), so env, cwd and become mean what they mean over SSH.
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Connection, ExecOptions, ExecResult, HostName, PutOptions } from '../types';
 import { sh } from '../shell';
 import { innerScript, shellArgv, sudoMode } from './framing';
 
 export class LocalConnection implements Connection {
-  constructor(readonly host: HostName) {}
+  constructor(
+    readonly host: HostName,
+    /** Whom become runs commands as (sudo -n -u); root by default. */
+    private readonly becomeUser = 'root',
+  ) {}
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     // No become password here: sudo -n, as over SSH without one.
-    const sudo = sudoMode(opts.become, process.getuid?.() === 0, undefined);
-    const argv = shellArgv(innerScript({ command, env: opts.env, cwd: opts.cwd }), sudo);
+    const already = this.becomeUser === 'root' ? process.getuid?.() === 0 : os.userInfo().username === this.becomeUser;
+    const sudo = sudoMode(opts.become, already, undefined);
+    const argv = shellArgv(innerScript({ command, env: opts.env, cwd: opts.cwd }), sudo, '', this.becomeUser);
     return new Promise((resolve, reject) => {
       const child = spawn(argv[0]!, argv.slice(1), {
         stdio: ['pipe', 'pipe', 'pipe'],

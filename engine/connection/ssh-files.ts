@@ -11,7 +11,7 @@ import type { RawResult } from './channel-run';
 /** What the file operations need from the connection. */
 export interface FileTransport {
   readonly host: string;
-  /** True when the login user is root, so `become` changes nothing. */
+  /** True when the login user is the become user (root, usually), so `become` changes nothing. */
   readonly rootLogin: boolean;
   sftp(): Promise<SFTPWrapper>;
   run(command: string, opts: { readonly become?: boolean; readonly stdin?: string | Buffer }): Promise<RawResult>;

@@ -12,8 +12,16 @@ export interface ConnectionOptions {
   readonly acceptNewHostKeys?: boolean;
   /** Default 10000. */
   readonly connectTimeoutMs?: number;
-  /** Fallback login password (from vault/env), never logged. */
+  /** Login user where the inventory sets no ansible_user (-u); default root. */
+  readonly user?: string;
+  /** Key file where the inventory sets no ansible_ssh_private_key_file (--private-key). */
+  readonly privateKeyFile?: string;
+  /** Login password where the inventory sets no ansible_password (-k), never logged. */
   readonly password?: string;
+  /** sudo password where the inventory sets no ansible_become_password (-K), never logged. */
+  readonly becomePassword?: string;
+  /** The user become runs as where the inventory sets no ansible_become_user (--become-user); default root. */
+  readonly becomeUser?: string;
 }
 
 export interface SshSettings {
@@ -25,6 +33,8 @@ export interface SshSettings {
   readonly keyFiles: readonly string[];
   readonly password?: string;
   readonly becomePassword?: string;
+  /** Who `become` runs commands as (sudo -u); root by default. */
+  readonly becomeUser: string;
   readonly knownHostsFile: string;
   readonly acceptNewHostKeys: boolean;
   readonly connectTimeoutMs: number;
@@ -50,16 +60,18 @@ export function sshSettings(entry: HostEntry, opts: ConnectionOptions, env = pro
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new ConfigError(`host ${entry.name}: ansible_port must be a port number, got ${JSON.stringify(portText)}`);
   }
-  const keyFile = str('ansible_ssh_private_key_file');
+  // The inventory's connection variables win over the command line's -u/--private-key/-k/-K, as in Ansible.
+  const keyFile = str('ansible_ssh_private_key_file') ?? opts.privateKeyFile;
   const knownHosts = str('ansible_ssh_known_hosts_file') ?? opts.knownHostsFile ?? '~/.ssh/known_hosts';
   return {
     host: entry.name,
     address: str('ansible_host') ?? entry.name,
     port,
-    user: str('ansible_user') ?? 'root',
+    user: str('ansible_user') ?? opts.user ?? 'root',
     keyFiles: keyFile ? [expandHome(keyFile)] : DEFAULT_IDENTITIES.map((f) => path.join(os.homedir(), '.ssh', f)),
     password: str('ansible_password') ?? opts.password,
-    becomePassword: str('ansible_become_password'),
+    becomePassword: str('ansible_become_password') ?? opts.becomePassword,
+    becomeUser: str('ansible_become_user') ?? opts.becomeUser ?? 'root',
     knownHostsFile: path.resolve(expandHome(knownHosts)),
     acceptNewHostKeys: opts.acceptNewHostKeys ?? false,
     connectTimeoutMs: opts.connectTimeoutMs ?? 10000,

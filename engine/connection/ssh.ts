@@ -158,7 +158,7 @@ export class SshConnection implements Connection {
   private files(live: Live): FileTransport {
     return {
       host: this.host,
-      rootLogin: this.#settings.user === 'root',
+      rootLogin: this.#settings.user === this.#settings.becomeUser,
       sftp: () => this.sftp(live.client),
       run: (command, opts) => this.runOn(live.client, command, opts),
     };
@@ -171,8 +171,8 @@ export class SshConnection implements Connection {
 
   private async runOn(client: Client, command: string, opts: RunOptions): Promise<RawResult> {
     const s = this.#settings;
-    const sudo = sudoMode(opts.become, s.user === 'root', s.becomePassword);
-    const spec = { command, env: opts.env, cwd: opts.cwd };
+    const sudo = sudoMode(opts.become, s.user === s.becomeUser, s.becomePassword);
+    const spec = { command, env: opts.env, cwd: opts.cwd, becomeUser: s.becomeUser };
     const plain = (opts.stdin === undefined || opts.stdin.length === 0) && opts.timeoutMs === undefined;
     if (plain && sudo !== 'password' && !this.shellOff) {
       const shell = await this.commandShell(client);

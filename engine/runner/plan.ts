@@ -75,6 +75,11 @@ export interface PlanOptions {
   readonly startAtTask?: string;
   readonly extraVars?: Vars;
   readonly check?: boolean;
+  /**
+   * 'structure' checks handler names only, without role variables and module preflight (they read variable
+   * values, secrets too): for listings and --syntax-check, which need no secret. Default 'all'.
+   */
+  readonly checks?: 'all' | 'structure';
 }
 
 export interface Plan {
@@ -96,7 +101,7 @@ export interface Plan {
 /** The plan of a playbook, checked as far as it can be without a host (throws ConfigError). */
 export function planPlaybook(pb: Playbook, o: PlanOptions): Plan {
   const plan = buildPlan(pb, o);
-  checkPlan(plan);
+  checkPlan(plan, o.checks ?? 'all');
   return plan;
 }
 

@@ -23,6 +23,10 @@ export interface RunSettings {
   readonly taskTimeout?: number;
   /** Aborting (Ctrl-C) lets in-flight tasks finish, starts no new one, and ends with the recap. */
   readonly signal?: AbortSignal;
+  /** -b: become for tasks whose play, block and task say nothing about it. */
+  readonly become?: boolean;
+  /** --step: asked before each task (not handlers); false skips the task. */
+  readonly step?: (task: TaskRef) => Promise<boolean>;
 }
 
 export interface RunOptions extends PlanOptions, RunSettings {}
@@ -67,7 +71,7 @@ class Run {
       setFacts: (h) => this.state(h).setFacts,
     };
     this.executor = new TaskExecutor({
-      settings: { check: plan.check, diff: !!settings.diff, verbosity: settings.verbosity ?? 0, taskTimeout: settings.taskTimeout ?? 0 },
+      settings: { check: plan.check, diff: !!settings.diff, verbosity: settings.verbosity ?? 0, taskTimeout: settings.taskTimeout ?? 0, become: settings.become ?? false },
       views: new HostViews({ inventory: plan.inventory, extraVars: plan.extraVars, roleVars: plan.roleVars, state: soFar, checkMode: plan.check }),
       emit: this.emit,
       host: (name) => this.state(plan.inventory.host(name)),
@@ -184,6 +188,11 @@ class Run {
     }
   }
 
+  /** --step's answer for this task (always yes without --step). */
+  private async stepAllows(ref: TaskRef): Promise<boolean> {
+    return this.settings.step ? this.settings.step(ref) : true;
+  }
+
   /** Selected by the tags, and at or past --start-at-task (which, once reached, stays reached: later batches run whole). */
   private reached(t: PlannedTask | PlannedSetFact): boolean {
     if (!t.selected) return false;
@@ -194,7 +203,7 @@ class Run {
   private async runSetFact(t: PlannedSetFact, hosts: readonly HostState[], p: PlannedPlay): Promise<void> {
     const ref: TaskRef = { play: p.play.name, role: t.scope.role?.role.name, name: t.node.name, kind: 'setFact' };
     const targets = hosts.filter((h) => h.active);
-    if (!targets.length) return;
+    if (!targets.length || !(await this.stepAllows(ref))) return;
     await this.emit({ type: 'task', task: ref, hosts: targets.map((h) => h.name) });
     for (const h of targets) await this.executor.runSetFact(t, h, p, ref);
     await this.emit({ type: 'taskDone', task: ref });
@@ -207,6 +216,7 @@ class Run {
     if (!targets.length) return;
     if (o.runOnce) targets = targets.slice(0, 1);
     const ref: TaskRef = { play: p.play.name, role: t.scope.role?.role.name, name: o.name, kind: r.kind };
+    if (r.kind === 'task' && !(await this.stepAllows(ref))) return;
     await this.emit({ type: 'task', task: ref, hosts: targets.map((h) => h.name) });
     await mapLimit(targets, this.settings.forks ?? 10, (h) => this.executor.runTask(t, h, p, ref));
     if (o.runOnce && o.register) {

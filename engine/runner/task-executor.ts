@@ -15,6 +15,8 @@ export interface ExecutorSettings {
   readonly verbosity: number;
   /** Default per-task timeout in seconds (0: none). */
   readonly taskTimeout: number;
+  /** -b: become where the task, its blocks and its play say nothing. */
+  readonly become: boolean;
 }
 
 /** What the executor uses of the run around it. */
@@ -87,7 +89,7 @@ export class TaskExecutor {
           return;
         }
         if (settings.verbosity >= 2 && !o.noLog) await this.env.emit({ type: 'log', host: h.name, line: `${action.module}: ${action.describe}` });
-        const ctx = this.context({ host: h, exec, facts, noLog: o.noLog, become: o.become ?? t.scope.become ?? false, timeoutMs: this.timeoutSeconds(o) * 1000 });
+        const ctx = this.context({ host: h, exec, facts, noLog: o.noLog, become: o.become ?? t.scope.become ?? settings.become, timeoutMs: this.timeoutSeconds(o) * 1000 });
         const outcome = await this.attempt(action, ctx, o, view);
         results.push(outcome.result);
         if (outcome.error !== undefined) {

@@ -106,8 +106,18 @@ describe('cli', () => {
     expect(await main(failing, ['-i', INV], down)).to.equal(4);
   });
 
-  it('parses -e as key=value, JSON and rejects junk', () => {
-    expect(parseExtraVars(['a=1 b=two', '{"c": [1]}'])).to.deep.equal({ a: '1', b: 'two', c: [1] });
-    expect(() => parseExtraVars(['novalue'])).to.throw("-e 'novalue': expected key=value, a JSON object or @file.yml");
+  it('parses -e as Ansible does: key=value (strings, quotes kept together), YAML/JSON mappings, later wins; rejects junk', async () => {
+    expect(await parseExtraVars(['a=1 b=two', '{"c": [1]}', "d='x y' e=\"q\\\"q\"", '{f: yes, a: 2}'])).to.deep.equal({
+      a: 2,
+      b: 'two',
+      c: [1],
+      d: 'x y',
+      e: 'q"q',
+      f: true,
+    });
+    const refused = async (items: string[]): Promise<string> => parseExtraVars(items).then(() => 'accepted', (e: Error) => e.message);
+    expect(await refused(['novalue'])).to.equal("-e 'novalue': expected key=value, a YAML/JSON mapping or @file");
+    expect(await refused(['[1, 2]'])).to.equal("-e '[1, 2]': extra vars must be a mapping of variables");
+    expect(await refused(['./vars.yml'])).to.equal("-e './vars.yml': a file of extra vars is given as @./vars.yml");
   });
 });
