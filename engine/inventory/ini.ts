@@ -65,9 +65,9 @@ export function parseIniInventory(text: string, file: string, draft: InventoryDr
     }
 
     if (kind === 'hosts') {
-      // Ansible reads an unclosed '[group' as a host and fails on its range: name the real mistake.
-      if (line.startsWith('[')) return fail(`malformed section header '${excerpt(line)}'`);
-      hostLine(line, origin, group, draft, fail);
+      // An unclosed '[group' is read as a host word, whose range then fails: name the real mistake.
+      const header = (why: string): never => fail(line.startsWith('[') ? `malformed section header '${excerpt(line)}'` : why);
+      hostLine(line, origin, group, draft, fail, header);
     } else if (kind === 'vars') {
       const eq = line.indexOf('=');
       if (eq < 0) return fail(`expected key=value in [${group}:vars], got '${excerpt(line)}'`);
@@ -114,7 +114,14 @@ function typed(text: string, fail: (why: string) => never): unknown {
   }
 }
 
-function hostLine(line: string, origin: string, group: string, draft: InventoryDraft, fail: (why: string) => never): void {
+function hostLine(
+  line: string,
+  origin: string,
+  group: string,
+  draft: InventoryDraft,
+  fail: (why: string) => never,
+  badWord: (why: string) => never,
+): void {
   let words: string[];
   try {
     words = shlexSplit(line);
@@ -129,7 +136,7 @@ function hostLine(line: string, origin: string, group: string, draft: InventoryD
     if (eq < 0) fail(`malformed host line '${excerpt(line)}': expected key=value after the host name, got '${excerpt(word)}'`);
     vars.set(word.slice(0, eq), { value: typed(word.slice(eq + 1), fail), origin });
   }
-  const { names, port } = hostPattern(first, fail);
+  const { names, port } = hostPattern(first, badWord);
   for (const name of names) draft.addHost(name, origin, new Map(vars), group, port);
 }
 

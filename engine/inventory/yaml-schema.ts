@@ -94,9 +94,12 @@ const PYYAML_SCALARS: ScalarTag[] = [
   }),
 ];
 
+/** The same tags for explicit use (`!!float "1"`): the yaml package only uses a tag with a test on matching text. */
+const EXPLICIT: ScalarTag[] = PYYAML_SCALARS.map(({ tag, resolve }) => ({ tag, resolve }));
+
 const REPLACED = new Set(['null', 'bool', 'int', 'float', 'timestamp'].map((t) => `tag:yaml.org,2002:${t}`));
 
 /** The yaml package's 1.1 tags with the scalar ones replaced by PyYAML's rules; extra tags appended. */
 export function pyyamlTags(extra: readonly ScalarTag[]): (tags: Tags) => Tags {
-  return (tags) => [...tags.filter((t) => typeof t !== 'object' || !REPLACED.has(t.tag)), ...PYYAML_SCALARS, ...extra];
+  return (tags) => [...tags.filter((t) => typeof t !== 'object' || !REPLACED.has(t.tag)), ...EXPLICIT, ...PYYAML_SCALARS, ...extra];
 }

@@ -122,7 +122,16 @@ function placeReferences(doc: Document, origin: (node: unknown) => string, check
 function plain(value: unknown, json: boolean, where: string): unknown {
   if (value instanceof Map) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of value) out[jsonKey(key, where)] = plain(item, json, where);
+    const same = new Map<string, unknown>();
+    for (const [key, item] of value) {
+      // Python's dict: yes and 1 (True == 1), no and 0, 1.0 and 1 are one key; Ansible keeps the last value.
+      const identity = typeof key === 'boolean' ? `n:${Number(key)}` : typeof key === 'number' ? `n:${key}` : `${typeof key}:${String(key)}`;
+      if (same.has(identity)) {
+        throw new ConfigError(`${where}: the mapping keys ${JSON.stringify(same.get(identity))} and ${JSON.stringify(key)} are the same key to Ansible (Python's True == 1): keep one`);
+      }
+      same.set(identity, key);
+      out[jsonKey(key, where)] = plain(item, json, where);
+    }
     const keys = Object.keys(out);
     if (json && keys.length === 1 && keys[0] === '__ansible_vault' && typeof out.__ansible_vault === 'string') {
       return new InlineVault(out.__ansible_vault, '__ansible_vault', where);
