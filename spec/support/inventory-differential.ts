@@ -165,8 +165,9 @@ export async function differences(c: Case, answer: AnsibleAnswer): Promise<strin
     inv = (await inventoryFromArgv([...argsOf(c), '--list'], io)).inventory;
   } catch (e) {
     if (!(e instanceof ConfigError) || !c.deliberate) throw e;
-    diff('our error', placed(c.deliberate.ours, c), e.message);
-    const stderr = answer.list.stderr.replace(/\s*\n\s*/g, ' ');
+    const expected = placed(c.deliberate.ours, c);
+    if (e.message !== expected) out.push(`case ${c.name}: our error should be ${show(expected)}, is ${show(e.message)}`);
+    const stderr = answer.list.stderr.replace(/\s*\n\s*/g, ' ').trim();
     if (!new RegExp(c.deliberate.ansible.stderr).test(stderr)) out.push(`case ${c.name}: Ansible's stderr does not match /${c.deliberate.ansible.stderr}/: ${stderr}`);
     if (c.deliberate.ansible.rc !== undefined) diff("Ansible's exit code", c.deliberate.ansible.rc, answer.list.status);
     return out;
