@@ -8,6 +8,7 @@ pkgs=(
   pcs pacemaker-cli-utils pacemaker resource-agents drbd-utils # offline checks: pcs -f, crm_verify, crm_simulate, drbdadm
   mariadb-server mariadb-client            # real mysqld (unix socket only) for the mysql module specs
   e2fsprogs xfsprogs util-linux            # filesystem guards on loop devices
+  ansible                                  # the reference the inventory, vault and flag specs compare with
 )
 missing=()
 for p in "${pkgs[@]}"; do
