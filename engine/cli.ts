@@ -21,8 +21,8 @@ export interface CliIO {
   readonly err: (line: string) => void;
   readonly env: NodeJS.ProcessEnv;
   readonly isTTY: boolean;
-  /** Specs inject fake hosts here; a real run opens SSH or local connections from the inventory. */
-  readonly connect?: (entry: HostEntry) => Connection;
+  /** Specs inject fake hosts here (given what -u/-k/-K/--private-key/--become-user ask for); a real run opens SSH or local connections. */
+  readonly connect?: (entry: HostEntry, options: ConnectionOptions) => Connection;
   readonly signal?: AbortSignal;
   /** The playbook's type-check (runIfMain sets it for a .ts playbook); skipped by --no-type-check. */
   readonly typeCheck?: () => TypeCheckResult;
@@ -152,7 +152,8 @@ export async function main(pb: Playbook, argv: readonly string[], io: CliIO): Pr
     if (o.step && !io.ask) throw new ConfigError('--step asks before each task and needs a terminal on stdin');
     const connection = await connectionOptions(o, prompt, io.env);
     const reporter = await makeReporter(o, io);
-    const connect = io.connect ?? (await sshConnector(connection));
+    const inject = io.connect;
+    const connect = inject ? (entry: HostEntry) => inject(entry, connection) : await sshConnector(connection);
     const summary = await runPlan(plan, {
       connect,
       reporter,

@@ -50,9 +50,10 @@ function readKeys(question: string, { input, output }: Terminal, echo: boolean):
         if (echo) output.write(ch);
       }
     };
-    output.write(question);
+    // Echo goes off before the question shows, so nothing typed (or pasted) at once is echoed by the terminal.
     input.setRawMode(true);
     input.resume();
     input.on('data', onData);
+    output.write(question);
   });
 }
