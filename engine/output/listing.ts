@@ -23,10 +23,11 @@ export function listTasks(plan: Plan): string[] {
   return out;
 }
 
+/** The tags of the tasks that would run (--tags/--skip-tags; `never` tasks only when asked for), as Ansible lists them. */
 export function listTags(plan: Plan): string[] {
   const out = [`playbook: ${plan.playbook.name}`];
   plan.plays.forEach((p, i) => {
-    const tags = new Set(plannedTasks(p.steps).flatMap((t) => t.tags));
+    const tags = new Set(plannedTasks(p.steps).filter((t) => t.selected).flatMap((t) => t.tags));
     out.push('', playLine(p, i), `      TASK TAGS: ${fmtTags([...tags])}`);
   });
   return out;
