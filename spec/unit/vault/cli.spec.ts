@@ -106,4 +106,39 @@ describe('vault CLI (create, view, edit, encrypt, decrypt)', function () {
     expect([same.status, same.stderr.trim()]).to.deep.equal([0, `${file} unchanged`]);
     expect(readFileSync(file, 'utf8')).to.equal(before);
   });
+
+  it('creates with a labelled vault id (1.2), edits keeping it, rekeys to a new secret, and asks which id to encrypt with when several fit', () => {
+    const prodPw = join(dir, 'prod-pw');
+    writeFileSync(prodPw, 'prod-password\n');
+    const file = join(dir, 'labelled.yml');
+    expect(vault(['create', file, '--vault-id', `prod@${prodPw}`], { input: PLAINTEXT }).status).to.equal(0);
+    expect(readFileSync(file, 'utf8').split('\n')[0]).to.equal('$ANSIBLE_VAULT;1.2;AES256;prod');
+    const editor = join(dir, 'append.sh');
+    writeFileSync(editor, '#!/bin/sh\necho "more: 1" >> "$1"\n');
+    chmodSync(editor, 0o700);
+    expect(vault(['edit', file, '--vault-id', `prod@${prodPw}`], { env: { EDITOR: editor } }).status).to.equal(0);
+    expect(readFileSync(file, 'utf8').split('\n')[0]).to.equal('$ANSIBLE_VAULT;1.2;AES256;prod');
+    const rekeyed = vault(['rekey', file, '--vault-id', `prod@${prodPw}`, '--new-vault-password-file', pwFile]);
+    expect([rekeyed.status, rekeyed.stderr.trim()]).to.deep.equal([0, `rekeyed ${file}`]);
+    expect(readFileSync(file, 'utf8').split('\n')[0]).to.equal('$ANSIBLE_VAULT;1.1;AES256');
+    expect(vault(['view', file, '--vault-password-file', pwFile]).stdout).to.equal(`${PLAINTEXT}more: 1\n`);
+    expect(vault(['view', file, '--vault-id', `prod@${prodPw}`]).status).to.equal(1);
+    const both = vault(['create', join(dir, 'ambiguous.yml'), '--vault-id', `prod@${prodPw}`, '--vault-password-file', pwFile], { input: PLAINTEXT });
+    expect([both.status, both.stderr.trim()]).to.deep.equal([1, 'vault: the vault ids prod, default can all encrypt: choose one with --encrypt-vault-id']);
+    const chosen = vault(['create', join(dir, 'chosen.yml'), '--vault-id', `prod@${prodPw}`, '--vault-password-file', pwFile, '--encrypt-vault-id', 'prod'], { input: PLAINTEXT });
+    expect(chosen.status, chosen.stderr).to.equal(0);
+    expect(readFileSync(join(dir, 'chosen.yml'), 'utf8').split('\n')[0]).to.equal('$ANSIBLE_VAULT;1.2;AES256;prod');
+  });
+
+  it('encrypts and decrypts to --output - (stdout), leaving the file as it was', () => {
+    const file = join(dir, 'plain-out.yml');
+    writeFileSync(file, PLAINTEXT);
+    const enc = vault(['encrypt', file, '--vault-password-file', pwFile, '--output', '-']);
+    expect(enc.status, enc.stderr).to.equal(0);
+    expect(enc.stdout.split('\n')[0]).to.equal('$ANSIBLE_VAULT;1.1;AES256');
+    expect(readFileSync(file, 'utf8')).to.equal(PLAINTEXT);
+    writeFileSync(file, enc.stdout);
+    const dec = vault(['decrypt', file, '--vault-password-file', pwFile, '--output', '-']);
+    expect([dec.status, dec.stdout]).to.deep.equal([0, PLAINTEXT]);
+  });
 });
