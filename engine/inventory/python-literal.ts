@@ -162,13 +162,18 @@ class Parser {
     if (this.eat(')')) return { kind: 'tuple', items: [] };
     const first = this.value();
     if (this.eat(')')) return first; // (1) is 1: parentheses make no node
+    return { kind: 'tuple', items: this.restOf(first, ')') };
+  }
+
+  /** `first, b, c` up to `close` (a trailing comma allowed): after a tuple's or set's first item. */
+  private restOf(first: PyValue, close: string): PyValue[] {
     const items = [first];
     while (this.eat(',')) {
-      if (this.eat(')')) return { kind: 'tuple', items };
+      if (this.eat(close)) return items;
       items.push(this.value());
     }
-    if (!this.eat(')')) fail();
-    return { kind: 'tuple', items };
+    if (!this.eat(close)) fail();
+    return items;
   }
 
   private braces(): PyValue {
@@ -186,13 +191,7 @@ class Parser {
       if (!this.eat('}')) fail();
       return { kind: 'dict', entries };
     }
-    const items = [first];
-    while (this.eat(',')) {
-      if (this.eat('}')) return { kind: 'set', items };
-      items.push(this.value());
-    }
-    if (!this.eat('}')) fail();
-    return { kind: 'set', items };
+    return { kind: 'set', items: this.restOf(first, '}') };
   }
 
   private number(): PyValue {

@@ -75,20 +75,6 @@ export function ansibleAsync(command: AnsibleCommand | '/usr/bin/python3', args:
   });
 }
 
-/** Run `work` over `items`, at most `limit` at once, keeping the order of results. */
-export async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 /** In a before() hook: without Ansible the suite is pending, and says why on stderr. */
 export function requireAnsible(ctx: Mocha.Context): void {
   if (ansibleMissing === undefined) return;

@@ -8,7 +8,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { ConfigError } from '../../engine/errors';
 import { hostJson, inventoryFromArgv, listJson } from '../../engine/inventory/cli';
 import type { Inventory } from '../../engine/inventory/types';
-import { ansibleAsync, inParallel, type AnsibleResult } from './ansible';
+import { mapLimit } from '../../engine/runner/pool';
+import { ansibleAsync, type AnsibleResult } from './ansible';
 
 export const CORPUS = 'spec/fixtures/inventories';
 
@@ -65,7 +66,7 @@ export interface AnsibleAnswer {
  * one Python process per environment for all patterns, --host queries and vault values (ansible-queries.py).
  */
 export async function askAnsible(cases: readonly Case[]): Promise<Map<string, AnsibleAnswer>> {
-  const lists = await inParallel(cases, 3, (c) => ansibleAsync('ansible-inventory', [...argsOf(c), '--list'], { cwd: c.dir, env: envOf(c) }));
+  const lists = await mapLimit(cases, 3, (c) => ansibleAsync('ansible-inventory', [...argsOf(c), '--list'], { cwd: c.dir, env: envOf(c) }));
   const queries = cases.map((c, i) => {
     const list = parseJson(lists[i]!.stdout);
     const groups = list ? Object.keys(list).filter((k) => k !== '_meta') : [];
@@ -85,7 +86,7 @@ export async function askAnsible(cases: readonly Case[]): Promise<Map<string, An
     byEnv.set(key, [...(byEnv.get(key) ?? []), q]);
   }
   const answers = new Map<(typeof queries)[number], { patterns: AnsibleResult[]; hosts: AnsibleResult[]; vault: ({ plaintext: string } | { error: string })[] }>();
-  await inParallel([...byEnv.values()], 2, async (group) => {
+  await mapLimit([...byEnv.values()], 2, async (group) => {
     const run = await ansibleAsync('/usr/bin/python3', ['spec/support/ansible-queries.py'], {
       env: group[0]!.env,
       input: JSON.stringify(group.map(({ env: _env, ...q }) => q)),

@@ -3,62 +3,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { main, type CliIO } from '../../../engine/cli';
-import type { ConnectionOptions } from '../../../engine/connection/ssh-settings';
 import { sshSettings } from '../../../engine/connection/ssh-settings';
-import { FakeConnection } from '../../../engine/connection/fake';
 import { play, playbook, task } from '../../../engine/dsl';
 import type { HostEntry } from '../../../engine/inventory/types';
 import type { HostName } from '../../../engine/types';
-import { defineModule } from '../../../modules/define';
 import { site } from '../../../playbooks/site';
+import { probe, probed, runFlags, type FlagRun } from '../../support/flag-run';
 import { removeTempTrees, tempTree } from '../inventory/temp-tree';
 
-/** Records, per host, each task's become and the variables it saw. */
-const probe = defineModule<{ readonly id: string; readonly seen: unknown }, { readonly changed: boolean }>({
-  name: 'probe',
-  checkMode: true,
-  describe: (p) => p.id,
-  async run(p, ctx) {
-    await ctx.conn.exec(`: ${p.id} become=${String(ctx.become)} seen=${JSON.stringify(p.seen)}`, { become: ctx.become });
-    return { changed: false };
-  },
-});
+const run = runFlags;
 
-interface Run {
-  readonly code: number;
-  readonly out: string[];
-  readonly err: string[];
-  readonly hosts: Map<string, FakeConnection>;
-  readonly options: ConnectionOptions[];
-  readonly asked: string[];
-}
-
-async function run(pb: Parameters<typeof main>[0], argv: string[], extra: Partial<CliIO> = {}): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const hosts = new Map<string, FakeConnection>();
-  const options: ConnectionOptions[] = [];
-  const asked: string[] = [];
-  const io: CliIO = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    env: {},
-    isTTY: false,
-    prompt: async (q) => (asked.push(q), q.startsWith('SSH') ? 'ssh-pw' : ''),
-    connect: (entry: HostEntry, o: ConnectionOptions) => {
-      options.push(o);
-      const c = new FakeConnection(entry.name as HostName).on(/^: /, {});
-      hosts.set(entry.name, c);
-      return c;
-    },
-    ...extra,
-  };
-  const code = await main(pb, argv, io);
-  return { code, out, err, hosts, options, asked };
-}
-
-const commands = (r: Run, host: string): string[] => r.hosts.get(host)?.commands ?? [];
+const commands = (r: FlagRun, host: string): string[] => r.hosts.get(host)?.commands ?? [];
 
 describe('cli flags (ansible-playbook names and meanings)', () => {
   after(removeTempTrees);
@@ -141,7 +96,7 @@ describe('cli flags (ansible-playbook names and meanings)', () => {
     const r = await run(three, ['-i', inv, '-u', 'alice', '--private-key', '/keys/cli', '-k', '-K', '--become-user', 'postgres']);
     expect(r.code, r.err.join('\n')).to.equal(0);
     expect(r.asked).to.deep.equal(['SSH password: ', 'BECOME password[defaults to SSH password]: ']);
-    const o = r.options[0]!;
+    const o = r.opened.get('h1')!.options;
     expect(o).to.deep.include({ user: 'alice', privateKeyFile: '/keys/cli', password: 'ssh-pw', becomePassword: 'ssh-pw', becomeUser: 'postgres' });
     const entry = (name: string, vars: Record<string, unknown>): HostEntry => ({ name: name as HostName, vars, groups: ['all'] });
     const h1 = sshSettings(entry('h1', {}), o, {});
@@ -164,8 +119,7 @@ describe('cli flags (ansible-playbook names and meanings)', () => {
     ]);
     const r = await run(pb, ['-i', join(inv, 'hosts'), '-e', 'x=kv n=5', '-e', '{"m": 5, "z": "json"}', '-e', `@${join(inv, 'extra.yml')}`]);
     expect(r.code, r.err.join('\n')).to.equal(0);
-    const seen = JSON.parse(commands(r, 'h1')[0]!.split('seen=')[1]!) as Record<string, unknown>;
-    expect(seen).to.deep.equal({ x: 'file', y: 'play', z: 'json', n: '5', m: 5, from_file: [1, 2] });
+    expect(probed(r, 'h1')[0]).to.deep.equal({ x: 'file', y: 'play', z: 'json', n: '5', m: 5, from_file: [1, 2] });
   });
 
   it('takes several -i sources, later ones extending earlier ones', async () => {

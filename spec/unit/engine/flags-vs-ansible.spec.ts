@@ -7,53 +7,16 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { main, type CliIO } from '../../../engine/cli';
 import { LocalConnection } from '../../../engine/connection/local';
-import { sshSettings, type ConnectionOptions } from '../../../engine/connection/ssh-settings';
-import { FakeConnection } from '../../../engine/connection/fake';
-import { block, play, playbook, task, type Playbook } from '../../../engine/dsl';
-import type { HostEntry } from '../../../engine/inventory/types';
-import type { HostName } from '../../../engine/types';
+import { sshSettings } from '../../../engine/connection/ssh-settings';
+import { block, play, playbook, task } from '../../../engine/dsl';
 import { defineModule } from '../../../modules/define';
 import { ansible, requireAnsible } from '../../support/ansible';
+import { probe, probed, runFlags } from '../../support/flag-run';
 import { createSudoUser } from '../../support/system-user';
 import { removeTempTrees, tempTree } from '../inventory/temp-tree';
 
-const seen = defineModule<{ readonly json: string }, { readonly changed: boolean }>({
-  name: 'seen',
-  checkMode: true,
-  describe: () => 'seen',
-  async run(p, ctx) {
-    await ctx.conn.exec(`: ${p.json}`);
-    return { changed: false };
-  },
-});
-
-interface OurRun {
-  readonly code: number;
-  readonly out: string[];
-  readonly err: string[];
-  readonly hosts: Map<string, FakeConnection>;
-  readonly entries: Map<string, { entry: HostEntry; options: ConnectionOptions }>;
-}
-
-async function ours(pb: Playbook, argv: string[]): Promise<OurRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const hosts = new Map<string, FakeConnection>();
-  const entries = new Map<string, { entry: HostEntry; options: ConnectionOptions }>();
-  const io: CliIO = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    env: {},
-    isTTY: false,
-    connect: (entry, options) => {
-      entries.set(entry.name, { entry, options });
-      const c = new FakeConnection(entry.name as HostName).on(/^: /, {});
-      hosts.set(entry.name, c);
-      return c;
-    },
-  };
-  return { code: await main(pb, argv, io), out, err, hosts, entries };
-}
+const seen = (json: string) => probe({ id: 'seen', seen: JSON.parse(json) as unknown });
+const ours = runFlags;
 
 describe('flags against the real ansible-playbook', function () {
   this.timeout(120000);
@@ -88,12 +51,12 @@ describe('flags against the real ansible-playbook', function () {
         name: 'p',
         hosts: 'g',
         vars: { x: 'play', y: 'play' },
-        tasks: [task({ name: 'see', action: (h) => seen({ json: JSON.stringify({ x: h.vars.x, y: h.vars.y, z: h.vars.z, n: h.vars.n, m: h.vars.m, from_file: h.vars.from_file }) }) })],
+        tasks: [task({ name: 'see', action: (h) => seen(JSON.stringify({ x: h.vars.x, y: h.vars.y, z: h.vars.z, n: h.vars.n, m: h.vars.m, from_file: h.vars.from_file })) })],
       }),
     ]);
     const r = await ours(pb, ['-i', join(dir, 'hosts'), ...extra]);
     expect(r.code, r.err.join('\n')).to.equal(0);
-    expect(JSON.parse(r.hosts.get('h1')!.commands[0]!.slice(2))).to.deep.equal(expected);
+    expect(probed(r, 'h1')[0]).to.deep.equal(expected);
   });
 
   it('-u and --private-key are defaults: ansible_user and ansible_ssh_private_key_file win, as in Ansible', async () => {
@@ -106,7 +69,7 @@ describe('flags against the real ansible-playbook', function () {
       ].join('\n'),
     });
     const flags = ['-u', 'alice', '--private-key', '/keys/cli'];
-    const pb = playbook('u', [play({ name: 'p', hosts: 'all', tasks: [task({ name: 't', action: seen({ json: '{}' }) })] })]);
+    const pb = playbook('u', [play({ name: 'p', hosts: 'all', tasks: [task({ name: 't', action: seen('{}') })] })]);
     const r = await ours(pb, ['-i', join(dir, 'hosts'), ...flags]);
     expect(r.code, r.err.join('\n')).to.equal(0);
     for (const host of ['h1', 'h2']) {
@@ -114,7 +77,7 @@ describe('flags against the real ansible-playbook', function () {
       const user = /ESTABLISH SSH CONNECTION FOR USER: (\S+)/.exec(theirs.stdout)?.[1];
       const key = /IdentityFile="([^"]+)"/.exec(theirs.stdout)?.[1];
       const port = /-o Port=(\d+)/.exec(theirs.stdout)?.[1];
-      const { entry, options } = r.entries.get(host)!;
+      const { entry, options } = r.opened.get(host)!;
       const s = sshSettings(entry, options, {});
       expect([s.user, s.keyFiles[0], String(s.port)], `${host}: ${theirs.stdout}`).to.deep.equal([user, key, port]);
     }
@@ -154,8 +117,8 @@ describe('flags against the real ansible-playbook', function () {
       });
       const names: string[] = [];
       const pb = playbook('b', [
-        play({ name: 'default', hosts: 'h1', tasks: [task({ name: 'who', action: whoami({}), register: 'r' }), task({ name: 'note', action: (h) => (names.push(h.registered<{ msg: string; changed: boolean }>('r')!.msg), seen({ json: '{}' })) })] }),
-        play({ name: 'off', hosts: 'h1', become: false, tasks: [task({ name: 'who', action: whoami({}), register: 'r' }), task({ name: 'note', action: (h) => (names.push(h.registered<{ msg: string; changed: boolean }>('r')!.msg), seen({ json: '{}' })) })] }),
+        play({ name: 'default', hosts: 'h1', tasks: [task({ name: 'who', action: whoami({}), register: 'r' }), task({ name: 'note', action: (h) => (names.push(h.registered<{ msg: string; changed: boolean }>('r')!.msg), seen('{}')) })] }),
+        play({ name: 'off', hosts: 'h1', become: false, tasks: [task({ name: 'who', action: whoami({}), register: 'r' }), task({ name: 'note', action: (h) => (names.push(h.registered<{ msg: string; changed: boolean }>('r')!.msg), seen('{}')) })] }),
       ]);
       const io: CliIO = {
         out: () => undefined,
@@ -198,7 +161,7 @@ describe('flags against the real ansible-playbook', function () {
     });
     mkdirSync(join(dir, 'roles'), { recursive: true });
     writeFileSync(join(dir, 'ansible.cfg'), '');
-    const t = (name: string, tags?: string[]) => task({ name, action: seen({ json: '{}' }), ...(tags ? { tags } : {}) });
+    const t = (name: string, tags?: string[]) => task({ name, action: seen('{}'), ...(tags ? { tags } : {}) });
     const pb = playbook('play.yml', [
       play({
         name: 'web tier',
