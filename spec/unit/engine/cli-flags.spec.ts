@@ -122,6 +122,18 @@ describe('cli flags (ansible-playbook names and meanings)', () => {
     expect(probed(r, 'h1')[0]).to.deep.equal({ x: 'file', y: 'play', z: 'json', n: '5', m: 5, from_file: [1, 2] });
   });
 
+  it("a play on localhost runs on Ansible's implicit localhost (local connection, the all vars) when the inventory has none", async () => {
+    const inv = tempTree({ hosts: '[web]\nw1\n[all:vars]\nshared=yes\n' });
+    const pb = playbook('local', [play({ name: 'here', hosts: 'localhost', tasks: [task({ name: 't', action: (h) => probe({ id: 't', seen: h.vars.shared }) })] })]);
+    const r = await run(pb, ['-i', inv]);
+    expect(r.code, r.err.join('\n')).to.equal(0);
+    expect([...r.opened.keys()]).to.deep.equal(['localhost']);
+    expect(r.opened.get('localhost')!.entry.vars).to.deep.include({ ansible_connection: 'local', shared: 'yes' });
+    expect(probed(r, 'localhost')).to.deep.equal(['yes']);
+    const all = await run(pb, ['-i', inv, '--list-hosts']);
+    expect(all.out.join('\n')).to.contain('hosts (1):\n      localhost');
+  });
+
   it('takes several -i sources, later ones extending earlier ones', async () => {
     const a = tempTree({ hosts: '[web]\nw1\n' });
     const b = tempTree({ 'hosts.yml': 'web:\n  hosts:\n    w2:\n' });
