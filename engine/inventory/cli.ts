@@ -1,6 +1,7 @@
 // `npm run inventory -- -i SOURCE (--list | --host HOST | --graph [GROUP])`: what the engine reads from an
 // inventory, in ansible-inventory's output shape (JSON with sorted keys and 4-space indent; the @group tree).
-// Deliberately different: values from a vault or the environment are printed masked.
+// Deliberately different: values from a vault or the environment are printed masked. --graph shows no value,
+// so, like the playbooks' listing flags, it reads no secret (no !env value, no vault password asked).
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../errors';
@@ -88,7 +89,7 @@ export interface InventoryRequest {
   readonly action: { readonly kind: 'list' } | { readonly kind: 'host'; readonly host: string } | { readonly kind: 'graph'; readonly group?: string };
 }
 
-/** Parse argv and load the inventory it names, as a run would (every secret read). Throws ConfigError. */
+/** Parse argv and load the inventory it names, as a run would (every secret read, but for --graph). Throws ConfigError. */
 export async function inventoryFromArgv(argv: readonly string[], io: InventoryIO): Promise<InventoryRequest> {
   const program = addVaultOptions(
     new Command('inventory')
@@ -108,7 +109,8 @@ export async function inventoryFromArgv(argv: readonly string[], io: InventoryIO
   if (o.inventory.length === 0) throw new ConfigError('no inventory: give -i SOURCE');
   const at = (p: string): string => (io.cwd !== undefined && !p.includes(',') ? resolve(io.cwd, p) : p);
   const flags: VaultFlags = { ...o, vaultId: o.vaultId.map((v) => withPath(v, at)), vaultPasswordFile: o.vaultPasswordFile.map(at) };
-  const inventory = await loadInventory(o.inventory.map(at), { env: io.env, keyring: keyringFrom(flags, io.env, io.prompt) });
+  const keyring = keyringFrom(flags, io.env, io.prompt);
+  const inventory = await loadInventory(o.inventory.map(at), { env: io.env, keyring, deferSecrets: o.graph === true });
   const group = program.args[0];
   const action = o.list ? { kind: 'list' as const } : o.host !== undefined ? { kind: 'host' as const, host: o.host } : { kind: 'graph' as const, group };
   return { inventory, action };

@@ -6,7 +6,7 @@ import { inventoryMain } from '../../../engine/inventory/cli';
 import { ansible, requireAnsible } from '../../support/ansible';
 import { CORPUS } from '../../support/inventory-differential';
 
-async function ours(argv: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
+async function ours(argv: string[], cwd?: string): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   const err: string[] = [];
   const code = await inventoryMain(argv, { out: (t) => (out += t), err: (l) => err.push(l), env: {}, cwd });
@@ -48,6 +48,20 @@ describe('inventory CLI: the output of ansible-inventory', function () {
     const vars = JSON.parse(mine.out) as Record<string, unknown>;
     expect(vars).to.deep.include({ hacluster_password: '********', node_secret: '********', cluster_name: 'mycluster' });
     expect(mine.out).not.to.include('hc-secret');
+  });
+
+  it('--graph reads no secret, as ansible-inventory --graph: inventory/prod with its !env values unset, a vault without its password', async () => {
+    const prod = await ours(['-i', 'inventory/prod', '--graph'], process.cwd());
+    const theirs = ansible('ansible-inventory', ['-i', 'inventory/prod', '--graph'], { cwd: process.cwd() });
+    expect(theirs.status, theirs.stderr).to.equal(0);
+    expect([prod.code, prod.err, prod.out]).to.deep.equal([0, '', theirs.stdout]);
+    const vaulted = join(process.cwd(), CORPUS, '26-vault-files');
+    const graph = await ours(['-i', 'inventory', '--graph'], vaulted);
+    expect([graph.code, graph.err, graph.out]).to.deep.equal([0, '', ansible('ansible-inventory', ['-i', 'inventory', '--graph'], { cwd: vaulted }).stdout]);
+    // The variables need them, and the error says which one is missing.
+    const host = await ours(['-i', 'inventory/prod', '--host', 'vprotect1']); // as a user runs it: paths as typed
+    expect(host.code).to.equal(1);
+    expect(host.err).to.match(/^ERROR: inventory\/prod\/group_vars\/all\.yml:\d+: hacluster_password: environment variable VPHA_HACLUSTER_PASSWORD is not set/);
   });
 
   it('refuses a wrong action or pattern with one ERROR line', async () => {
