@@ -163,7 +163,8 @@ class Run {
     if (b.rescue && failedIn.length) {
       failedIn.forEach((h) => (h.failed = false));
       await this.runSteps(b.rescue, failedIn, p);
-      for (const h of failedIn.filter((x) => x.active)) {
+      // A host failed along with a run-once task counted no failure of its own.
+      for (const h of failedIn.filter((x) => x.active && x.stats.failed > 0)) {
         h.stats.failed -= 1;
         h.stats.rescued += 1;
       }
@@ -209,6 +210,18 @@ class Run {
     await this.emit({ type: 'taskDone', task: ref });
   }
 
+  /**
+   * A run-once task stands for every host: when it fails, every host of the batch fails with it (Ansible's
+   * linear strategy marks them all failed), so the next run-once step cannot move on to another host and
+   * finish half of a cluster-wide change. Only the host that ran it counts the failure in the recap.
+   */
+  private async failRunOnceEverywhere(name: string, hosts: readonly HostState[]): Promise<void> {
+    const others = hosts.filter((h) => h.active);
+    if (!others.length) return;
+    for (const h of others) h.failed = true;
+    await this.emit({ type: 'warning', message: `run-once task '${name}' failed: ${others.map((h) => h.name).join(', ')} stop${others.length === 1 ? 's' : ''} with it` });
+  }
+
   private async runTask(t: ExecutedTask, hosts: readonly HostState[], r: TaskRun): Promise<void> {
     const o = t.node.opts;
     const p = r.play;
@@ -224,6 +237,7 @@ class Run {
       if (result) for (const h of hosts) h.registered.set(o.register, result);
     }
     await this.emit({ type: 'taskDone', task: ref });
+    if (o.runOnce && targets[0]!.failed) await this.failRunOnceEverywhere(o.name, hosts);
     if (p.play.anyErrorsFatal && targets.some((h) => h.failed)) {
       await this.emit({ type: 'warning', message: `play '${p.play.name}' has anyErrorsFatal: stopping every host after '${o.name}' failed` });
       this.aborted = true;

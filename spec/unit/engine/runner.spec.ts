@@ -297,6 +297,64 @@ describe('runner: task options', () => {
     expect(cmds(c, 'vprotect2')).to.deep.equal([': saw-once']);
   });
 
+  it('a failed runOnce task stops every host: the next runOnce task does not move on to another host (as Ansible)', async () => {
+    // The pacemaker role's shape: build a CIB file in run-once steps delegated to one node, then push it.
+    const c = two();
+    const pb = playbook('t', [
+      play({
+        name: 'p',
+        hosts: 'cluster',
+        tasks: [
+          task({ name: 'build part 1', action: mark({ id: 'part-1', fail: true }), runOnce: true, delegateTo: 'vprotect1' }),
+          task({ name: 'build part 2', action: mark({ id: 'part-2' }), runOnce: true, delegateTo: 'vprotect1' }),
+          task({ name: 'push', action: mark({ id: 'push' }), runOnce: true, delegateTo: 'vprotect1' }),
+          task({ name: 'per host', action: mark({ id: 'after' }) }),
+        ],
+      }),
+    ]);
+    const r = await runFake(pb, c);
+    expect(r.exitCode).to.equal(2);
+    expect(r.results).to.deep.equal(['failed vprotect1 build part 1']);
+    expect([...cmds(c, 'vprotect1'), ...cmds(c, 'vprotect2')]).to.deep.equal([': part-1']);
+    expect(r.stats.vprotect1).to.include({ failed: 1 });
+    expect(r.stats.vprotect2).to.include({ failed: 0, ok: 0 });
+    expect(r.events.filter((e) => e.type === 'warning').map((e) => (e.type === 'warning' ? e.message : ''))).to.deep.equal([
+      "run-once task 'build part 1' failed: vprotect2 stops with it",
+    ]);
+  });
+
+  it('a failed runOnce task with ignoreErrors stops no one; inside a block every host goes to rescue', async () => {
+    const ignored = two();
+    const pb1 = playbook('t', [
+      play({
+        name: 'p',
+        hosts: 'cluster',
+        tasks: [task({ name: 'once', action: mark({ id: 'once', fail: true }), runOnce: true, ignoreErrors: true }), task({ name: 'next', action: mark({ id: 'next' }) })],
+      }),
+    ]);
+    expect((await runFake(pb1, ignored)).exitCode).to.equal(0);
+    expect(cmds(ignored, 'vprotect2')).to.deep.equal([': next']);
+
+    const rescued = two();
+    const pb2 = playbook('t', [
+      play({
+        name: 'p',
+        hosts: 'cluster',
+        tasks: [
+          block({
+            tasks: [task({ name: 'once', action: mark({ id: 'once', fail: true }), runOnce: true })],
+            rescue: [task({ name: 'undo', action: (h) => mark({ id: `undo-${h.name}` }) })],
+          }),
+        ],
+      }),
+    ]);
+    const r = await runFake(pb2, rescued);
+    expect(r.exitCode).to.equal(0);
+    expect(cmds(rescued, 'vprotect2')).to.deep.equal([': undo-vprotect2']);
+    expect(r.stats.vprotect1).to.include({ failed: 0, rescued: 1 });
+    expect(r.stats.vprotect2).to.include({ failed: 0, rescued: 0 });
+  });
+
   it('delegateTo runs through the other host but with this host as the subject', async () => {
     const c = two();
     const pb = playbook('t', [play({ name: 'p', hosts: 'vprotect2', tasks: [task({ name: 'd', action: (h) => mark({ id: `for-${h.name}` }), delegateTo: 'vprotect1' })] })]);
