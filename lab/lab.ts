@@ -39,6 +39,7 @@ import { withLabLock } from './lock';
 import { ensureBridge, removeBridge } from './network';
 import { say } from './proc';
 import { ensureImage } from './rootfs';
+import { ensureLabSecrets } from './secrets';
 import { sshBanner, waitForSsh } from './ssh-probe';
 
 const SSH_WAIT_MS = 120_000;
@@ -92,6 +93,8 @@ export function up(n: number = DEFAULT_HOSTS): Promise<LabHost[]> {
     await Promise.all(hosts.map((h) => startHost(h, hosts, image, pub)));
     await refreshKnownHosts();
     await writeInventory(INVENTORY_FILE, CLUSTER_GROUP, hosts, 'The local lab cluster');
+    // The inventory's secrets too: a playbook run right after `up` finds its vault and the vault's password.
+    await ensureLabSecrets();
     await waitForFullHosts(hosts);
     say(`${hosts.map((h) => h.name).join(', ')} up (${((Date.now() - t0) / 1000).toFixed(1)} s); inventory: ${INVENTORY_FILE}`);
     return hosts;

@@ -4,13 +4,14 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../engine/cli';
 import { openConnection } from '../../engine/connection/index';
 import type { Connection } from '../../engine/types';
 import { site } from '../../playbooks/site';
 import { REPO_ROOT } from '../../lab/config';
-import { ensureLabSecrets, LAB_VAULT_PASSWORD_FILE, type LabSecrets } from '../../lab/secrets';
+import { ensureLabSecrets, LAB_VAULT_FILE, LAB_VAULT_PASSWORD_FILE, type LabSecrets } from '../../lab/secrets';
 import { mysqlUser } from '../../modules/mysql/user';
 import { LAB_START_TIMEOUT_MS, startLab, type LabHandle } from '../support/lab';
 import { labContext } from '../support/lab-context';
@@ -104,6 +105,23 @@ describe('safety: secrets on the lab (site.ts with the lab vault)', function () 
       }
       expect(onStdin).to.be.greaterThan(1);
     });
+  });
+
+  it('`npm run lab -- up` makes the lab whole: its vault and the vault\'s password exist, a playbook run right after it reads them', async () => {
+    const saved = readFileSync(LAB_VAULT_FILE);
+    rmSync(LAB_VAULT_FILE);
+    try {
+      const up = await run(['lab/cli.ts', 'up']);
+      expect(up.code, up.output.slice(-2000)).to.equal(0);
+      expect(existsSync(LAB_VAULT_FILE) && existsSync(LAB_VAULT_PASSWORD_FILE), 'vault file and its password').to.equal(true);
+      // Role variables are validated before hosts are listed: a missing secret would stop it here.
+      const listed = await run(['playbooks/site.ts', '-i', lab.inventoryDir, '--vault-password-file', LAB_VAULT_PASSWORD_FILE, '--list-hosts']);
+      expect(listed.code, listed.output.slice(-2000)).to.equal(0);
+      expect(listed.output).to.match(/vprotect1/).and.match(/vprotect2/);
+    } finally {
+      // The hosts hold the secrets of the vault the earlier specs used: it comes back as it was.
+      writeFileSync(LAB_VAULT_FILE, saved, { mode: 0o600 });
+    }
   });
 
   it(`no file under ${SCANNED.join(', ')} on either host holds a secret`, async () => {
