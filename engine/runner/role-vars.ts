@@ -33,7 +33,8 @@ export class RoleVars {
    * problem, each with the place its winning value was set.
    */
   checkAll(plays: readonly { readonly play: Play; readonly hosts: readonly HostName[] }[]): void {
-    const problems: string[] = [];
+    // One line per host and variable, naming every role that needs it (roles may share a variable).
+    const problems = new Map<string, string[]>();
     for (const { play, hosts } of plays) {
       for (const use of play.roles) {
         for (const host of hosts) {
@@ -47,13 +48,15 @@ export class RoleVars {
           for (const i of r.issues) {
             const origin = this.origin(host, play, i.variable.split('.')[0] ?? i.variable, layers);
             const where = origin ? ` (set at ${origin})` : ' (set it in group_vars/ or host_vars/ of the inventory, or with -e)';
-            problems.push(`role ${use.role.name}, host ${host}: variable '${i.variable}': ${i.message}${where}`);
+            const line = `host ${host}: variable '${i.variable}': ${i.message}${where}`;
+            const roles = problems.get(line) ?? [];
+            if (!roles.includes(use.role.name)) problems.set(line, [...roles, use.role.name]);
           }
         }
       }
     }
-    if (problems.length) {
-      const shown = [...new Set(problems)];
+    if (problems.size) {
+      const shown = [...problems].map(([line, roles]) => `role${roles.length > 1 ? 's' : ''} ${roles.join(', ')}, ${line}`);
       throw new ConfigError(`invalid role variables in ${this.inventory.source}:\n  ${shown.join('\n  ')}`);
     }
   }
