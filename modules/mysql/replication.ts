@@ -28,6 +28,13 @@ export interface ReplicaStatus {
   readonly lastError: string;
   readonly lastIoError: string;
   readonly lastSqlError: string;
+  /** MariaDB's error numbers of the threads (0: none), e.g. 1045 access denied, 1236 binlog gone. */
+  readonly lastIoErrno: number;
+  readonly lastSqlErrno: number;
+  /** The relay log the SQL thread reads, e.g. "mysqld-relay-bin.000002". */
+  readonly relayLogFile: string;
+  /** MariaDB's Using_Gtid: No, Current_Pos or Slave_Pos. */
+  readonly usingGtid: string;
 }
 
 export type MysqlReplicationParams = { readonly login?: MysqlLogin } & (
@@ -85,6 +92,10 @@ export function replicaStatus(rows: readonly MysqlRow[]): ReplicaStatus | undefi
     lastError: s('Last_Error'),
     lastIoError: s('Last_IO_Error'),
     lastSqlError: s('Last_SQL_Error'),
+    lastIoErrno: n('Last_IO_Errno'),
+    lastSqlErrno: n('Last_SQL_Errno'),
+    relayLogFile: s('Relay_Log_File'),
+    usingGtid: s('Using_Gtid') || 'No',
   };
 }
 
@@ -100,7 +111,7 @@ export async function readPrimary(ctx: ModuleContext, login: MysqlLogin | undefi
  * Poll until both replica threads run. A wrong MASTER_HOST (the how-to's 10.40.10.50), user or password
  * shows up here as the IO thread's error instead of a silently broken replica.
  */
-async function waitRunning(ctx: ModuleContext, login: MysqlLogin | undefined, seconds: number): Promise<ReplicaStatus | undefined> {
+export async function waitRunning(ctx: ModuleContext, login: MysqlLogin | undefined, seconds: number): Promise<ReplicaStatus | undefined> {
   const deadline = Date.now() + seconds * 1000;
   let last: ReplicaStatus | undefined;
   for (;;) {
