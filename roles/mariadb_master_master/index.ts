@@ -1,32 +1,33 @@
-// mariadb_master_master: the how-to's "MariaDB replication", made rerunnable and safe:
-// binary logs and distinct server ids/auto-increment offsets, a replicator user, then (only while the pair is
-// not replicating yet) a consistent dump of the preferred node loaded on its peer, with CHANGE MASTER both ways
-// from the coordinates recorded in the dump itself and in the peer's binlog right after the load.
+// mariadb_master_master: the how-to's "MariaDB replication", made rerunnable and safe on fresh servers and on a
+// pair someone built by hand. It first reads what each server is (identity, coordinates, option files), decides
+// for the pair what replication needs, and refuses what it cannot do safely before changing anything. Then: the
+// drop-in with the settings it owns (a server keeps the log names and id its replication refers to), hand-made
+// lines setting the same things elsewhere commented out, the servers brought to those settings (live where
+// MariaDB allows, else restarted one at a time, each caught up before the next), the replication user, and
+// replication itself: repaired in place when both nodes already follow each other, otherwise seeded from the
+// preferred node's consistent dump (never over rows only the peer holds, unless forced), checked end to end
+// with a row written on each side and read on the other.
 import { randomUUID } from 'node:crypto';
 import type { HostView } from '../../engine/dsl';
-import { dslFor, flushHandlers, role } from '../../engine/dsl';
+import { dslFor, role } from '../../engine/dsl';
 import { template } from '../../modules/template';
 import { assertThat } from '../../modules/assert';
-import { ModuleError } from '../../engine/errors';
 import { service } from '../../modules/service';
-import { file } from '../../modules/file';
-import { copyFromHost } from '../../modules/copy_from_host';
-import {
-  mysqlDump,
-  mysqlLoad,
-  mysqlQuery,
-  mysqlReplication,
-  mysqlUser,
-  type MysqlDumpResult,
-  type MysqlLogin,
-  type MysqlQueryResult,
-  type MysqlReplicationResult,
-} from '../../modules/mysql';
-import { isPreferred, nodeAddress, peerOf, preferredNode } from '../shared/cluster';
+import { mysqlQuery, mysqlUser, type MysqlLogin, type MysqlQueryResult } from '../../modules/mysql';
+import { mysqlSurvey, type MysqlSurvey } from '../../modules/mysql/survey';
+import { mysqlOptionLines } from '../../modules/mysql/option-lines';
+import { mysqlSettings } from '../../modules/mysql/settings';
+import { where } from '../../modules/mysql/option-files';
+import { debug } from '../../modules/debug';
+import { mysqlSeed } from '../../modules/mysql/seed';
+import { mysqlReplicaRepair } from '../../modules/mysql/replica-repair';
+import { nodeAddress, peerOf, preferredNode } from '../shared/cluster';
 import { preferredNodeCheck } from '../shared/checks';
 import { mariadbVars, type MariadbVars } from './vars';
+import { DROP_IN, nodeSettings, strayLines, type NodeSettings } from './settings';
+import { mariadbPairPlan, type PairNode, type PairPlanResult } from './pair-plan';
 
-const { task, block, handler } = dslFor<MariadbVars>();
+const { task } = dslFor<MariadbVars>();
 type H = HostView<MariadbVars>;
 
 /** One token per run: each node writes its own row, the other must read it back through replication. */
@@ -34,49 +35,133 @@ const RUN_TOKEN = randomUUID();
 const CHECK_TABLE = 'ha_replication_check';
 
 const login = (h: H): MysqlLogin | undefined => (h.vars.mariadb_root_password ? { user: 'root', password: h.vars.mariadb_root_password } : undefined);
-/** server_id and auto_increment_offset: the host's position in the play (1, 2). */
-const serverId = (h: H, host: string = h.name): number => h.playHosts.indexOf(host as never) + 1;
+/** The fresh server_id and the auto_increment_offset: the host's position in the play (1, 2). */
+const position = (h: H, host: string = h.name): number => h.playHosts.indexOf(host as never) + 1;
 const confDir = (h: H): string => h.vars.mariadb_conf_dir ?? (h.facts.os.family === 'RedHat' ? '/etc/my.cnf.d' : '/etc/mysql/mariadb.conf.d');
-const replica = (h: H, host: string): MysqlReplicationResult['replica'] => h.hostvars(host).registered<MysqlReplicationResult>('mariadb_replica')?.replica;
+const dropIn = (h: H): string => `${confDir(h)}/${DROP_IN}`;
 const tokenOf = (id: number): string => `${RUN_TOKEN}-${id}`;
+const survey = (h: H, host: string = h.name): MysqlSurvey | undefined => h.hostvars(host).registered<MysqlSurvey>('mariadb_survey');
+const running = (h: H, host: string = h.name): boolean => survey(h, host)?.running === true;
+const pairPlan = (h: H): PairPlanResult | undefined => h.registered<PairPlanResult>('mariadb_pair');
+const other = (h: H, host: string): string => h.playHosts.find((n) => n !== host)!;
+
+function settingsOf(h: H, host: string = h.name): NodeSettings {
+  return nodeSettings({
+    name: host,
+    position: position(h, host),
+    nodes: h.playHosts.length,
+    survey: survey(h, host)!,
+    peerSurvey: survey(h, other(h, host)),
+    database: h.vars.mariadb_database,
+    bindAddress: h.vars.mariadb_bind_address,
+    port: h.vars.mariadb_port,
+  });
+}
+
+const pairNode = (h: H, host: string): PairNode => ({ host, address: nodeAddress(h, host), survey: survey(h, host) });
+
+const replication = (h: H) =>
+  ({
+    database: h.vars.mariadb_database,
+    port: h.vars.mariadb_port,
+    user: h.vars.mariadb_replicator_user,
+    password: h.vars.mariadb_replicator_password,
+    dumpPath: h.vars.mariadb_dump_path,
+    ignoreTables: [CHECK_TABLE],
+    force: h.vars.mariadb_replace_peer_database,
+    forceVariable: 'mariadb_replace_peer_database',
+    login: login(h),
+  }) as const;
 
 /**
- * Each node is set to replicate from the other: the pair was seeded before, so it is never seeded again
- * (a re-dump would overwrite writes the peer took since). Threads that stopped are started, not re-seeded.
+ * Read-only, and before any change: what each server is, and for the pair what replication needs or what is
+ * refused (also run first by site.ts and adopt.ts, so a refusal stops the run before any role touches a host).
  */
-function configured(h: H): boolean {
-  const peer = peerOf(h);
-  return replica(h, h.name)?.masterHost === nodeAddress(h, peer) && replica(h, peer)?.masterHost === nodeAddress(h, h.name);
+export const mariadbPlanTasks = [
+  task({
+    name: 'Read what the server is: identity, replication coordinates, option files',
+    action: (h) => mysqlSurvey({ database: h.vars.mariadb_database, login: login(h) }),
+    register: 'mariadb_survey',
+  }),
+  task({
+    name: 'Both nodes were surveyed',
+    action: (h) =>
+      assertThat({
+        that: survey(h, peerOf(h)) !== undefined,
+        msg: `${peerOf(h)} did not report what its MariaDB is (unreachable or failed): replication is not changed with one node`,
+      }),
+  }),
+  task<PairPlanResult>({
+    // Run once for the pair: a refusal here stops both nodes before either is changed.
+    name: 'Decide what replication needs; refuse what cannot be done safely',
+    runOnce: true,
+    delegateTo: (h) => preferredNode(h),
+    action: (h) =>
+      mariadbPairPlan({
+        nodes: [pairNode(h, h.name), pairNode(h, peerOf(h))],
+        preferred: preferredNode(h),
+        seed: replication(h),
+      }),
+    register: 'mariadb_pair',
+  }),
+];
+
+/** The servers brought to the drop-in's settings; with planOnly, what that would do (for the adoption report). */
+export function settingsTask(planOnly: boolean) {
+  return task({
+    name: planOnly
+      ? 'What the servers would change to run with the role\'s settings'
+      : 'The servers run with these settings (live where possible, else restarted one at a time)',
+    runOnce: true,
+    delegateTo: (h) => preferredNode(h),
+    when: (h) => h.playHosts.every((n) => running(h, n)),
+    action: (h) =>
+      mysqlSettings({
+        nodes: h.playHosts.map((n) => ({ host: n, settings: settingsOf(h, n).settings, peer: other(h, n) })),
+        service: h.vars.mariadb_service,
+        login: login(h),
+        planOnly,
+      }),
+  });
 }
+
+/** Hand-made lines that set the role's settings outside its drop-in, as a report. */
+export const strayLinesReport = task({
+  name: 'Option lines made by hand that the role would comment out',
+  when: (h) => running(h),
+  action: (h) => {
+    const lines = strayLines(survey(h)!, dropIn(h));
+    return debug({ msg: lines.length ? lines.map((l) => `${where(l)} ${l.text.trim()}`).join('; ') : `none: only ${dropIn(h)} would set them` });
+  },
+});
 
 export const mariadbMasterMaster = role({
   name: 'mariadb_master_master',
   tags: ['mariadb'],
   vars: mariadbVars,
-  handlers: [handler({ name: 'restart mariadb', action: (h) => service({ name: h.vars.mariadb_service, state: 'restarted' }) })],
   tasks: [
     preferredNodeCheck<MariadbVars>('mariadb_master_master'),
-    task({
-      name: 'Binary log, server id and auto-increment offsets',
-      action: (h) =>
-        template({
-          src: 'mariadb-replication.cnf',
-          dest: `${confDir(h)}/60-vprotect-replication.cnf`,
-          mode: 0o644,
-          vars: {
-            server_id: serverId(h),
-            log_basename: h.name,
-            database: h.vars.mariadb_database,
-            increment: h.playHosts.length,
-            offset: serverId(h),
-            bind_address: h.vars.mariadb_bind_address,
-            port: h.vars.mariadb_port,
-          },
-        }),
-      notify: ['restart mariadb'],
-    }),
     task({ name: 'MariaDB is running', action: (h) => service({ name: h.vars.mariadb_service, state: 'started' }) }),
-    flushHandlers(),
+    ...mariadbPlanTasks,
+    task({
+      name: 'Binary log, relay log, server id and auto-increment offsets (the live names kept)',
+      when: (h) => running(h),
+      action: (h) => {
+        const s = settingsOf(h);
+        return template({
+          src: 'mariadb-replication.cnf',
+          dest: dropIn(h),
+          mode: 0o644,
+          vars: { ...s.settings, log_bin: s.logBinName, relay_log: s.relayLogName },
+        });
+      },
+    }),
+    task({
+      name: 'The same settings made elsewhere by hand are commented out',
+      when: (h) => running(h),
+      action: (h) => mysqlOptionLines({ lines: strayLines(survey(h)!, dropIn(h)), note: `set in ${dropIn(h)} (mariadb_master_master)` }),
+    }),
+    settingsTask(false),
     task({
       name: 'Replication user',
       action: (h) =>
@@ -88,88 +173,33 @@ export const mariadbMasterMaster = role({
           login: login(h),
         }),
     }),
-    task({ name: 'Read the replica state', action: (h) => mysqlReplication({ mode: 'replica_status', login: login(h) }), register: 'mariadb_replica' }),
     task({
-      name: 'Both nodes reported their replica state',
+      name: "Seed the peer from the preferred node's consistent dump, then replicate both ways (guarded)",
+      runOnce: true,
+      delegateTo: (h) => preferredNode(h),
+      when: (h) => pairPlan(h)?.action === 'seed',
       action: (h) =>
-        assertThat({
-          that: h.hostvars(peerOf(h)).registered('mariadb_replica') !== undefined,
-          msg: `${peerOf(h)} did not report its replica state (unreachable or failed): replication is not changed with one node`,
+        mysqlSeed({
+          ...replication(h),
+          source: { host: preferredNode(h), address: nodeAddress(h, preferredNode(h)) },
+          replica: { host: other(h, preferredNode(h)), address: nodeAddress(h, other(h, preferredNode(h))) },
         }),
-    }),
-    block({
-      name: 'seed the peer and connect both ways',
-      when: (h) => !configured(h),
-      tasks: [
-        task<MysqlDumpResult>({
-          name: 'Dump the database with its binlog coordinates (consistent snapshot)',
-          when: (h) => isPreferred(h),
-          action: (h) => mysqlDump({ databases: [h.vars.mariadb_database], dest: h.vars.mariadb_dump_path, overwrite: true, login: login(h) }),
-          register: 'mariadb_dump',
-        }),
-        task({
-          name: 'Copy the dump to the peer',
-          when: (h) => !isPreferred(h),
-          action: (h) => copyFromHost({ from: preferredNode(h), src: h.vars.mariadb_dump_path, mode: 0o600 }),
-        }),
-        task({
-          name: "Load the dump over the peer's database (guarded)",
-          when: (h) => !isPreferred(h),
-          action: (h) =>
-            mysqlLoad({ database: h.vars.mariadb_database, src: h.vars.mariadb_dump_path, force: h.vars.mariadb_replace_peer_database, forceVariable: 'mariadb_replace_peer_database', login: login(h) }),
-        }),
-        task({
-          name: 'Peer replicates from the preferred node, from the dump coordinates',
-          when: (h) => !isPreferred(h),
-          action: (h) => {
-            const dump = h.hostvars(preferredNode(h)).registered<MysqlDumpResult>('mariadb_dump');
-            if (!dump?.binlog) throw new ModuleError(`no dump coordinates from ${preferredNode(h)}`);
-            return mysqlReplication({
-              mode: 'change_primary',
-              primaryHost: nodeAddress(h, preferredNode(h)),
-              primaryPort: h.vars.mariadb_port,
-              primaryUser: h.vars.mariadb_replicator_user,
-              primaryPassword: h.vars.mariadb_replicator_password,
-              logFile: dump.binlog.file,
-              logPos: dump.binlog.position,
-              waitRunningSeconds: 60,
-              login: login(h),
-            });
-          },
-        }),
-        task({
-          name: "Record the peer's binlog position after the load",
-          when: (h) => !isPreferred(h),
-          action: (h) => mysqlReplication({ mode: 'primary_status', login: login(h) }),
-          register: 'mariadb_peer_primary',
-        }),
-        task({
-          name: 'Preferred node replicates from the peer',
-          when: (h) => isPreferred(h),
-          action: (h) => {
-            const peer = peerOf(h);
-            const pos = h.hostvars(peer).registered<MysqlReplicationResult>('mariadb_peer_primary')?.primary;
-            if (!pos) throw new ModuleError(`no binlog position recorded on ${peer}`);
-            return mysqlReplication({
-              mode: 'change_primary',
-              primaryHost: nodeAddress(h, peer),
-              primaryPort: h.vars.mariadb_port,
-              primaryUser: h.vars.mariadb_replicator_user,
-              primaryPassword: h.vars.mariadb_replicator_password,
-              logFile: pos.file,
-              logPos: pos.position,
-              waitRunningSeconds: 60,
-              login: login(h),
-            });
-          },
-        }),
-        task({ name: 'Remove the dump', action: (h) => file({ path: h.vars.mariadb_dump_path, state: 'absent' }) }),
-      ],
     }),
     task({
-      name: 'Both replication threads run',
-      // Started when stopped; fails with the replica's own error when they cannot run.
-      action: (h) => mysqlReplication({ mode: 'start_replica', waitRunningSeconds: 30, login: login(h) }),
+      name: 'Replication from the peer runs (repaired in place, no event lost or replayed)',
+      // Under --check a pair that is yet to be seeded has no replica to look at.
+      when: (h) => pairPlan(h)?.action === 'converge' || (pairPlan(h)?.action === 'seed' && !h.checkMode),
+      action: (h) =>
+        mysqlReplicaRepair({
+          source: {
+            host: peerOf(h),
+            address: nodeAddress(h, peerOf(h)),
+            port: h.vars.mariadb_port,
+            user: h.vars.mariadb_replicator_user,
+            password: h.vars.mariadb_replicator_password,
+          },
+          login: login(h),
+        }),
     }),
     task({
       name: 'Write this node’s probe row',
@@ -180,7 +210,7 @@ export const mariadbMasterMaster = role({
           database: h.vars.mariadb_database,
           query:
             `CREATE TABLE IF NOT EXISTS ${CHECK_TABLE} (server_id INT PRIMARY KEY, token VARCHAR(80) NOT NULL, written_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP);\n` +
-            `REPLACE INTO ${CHECK_TABLE} (server_id, token) VALUES (${serverId(h)}, '${tokenOf(serverId(h))}');`,
+            `REPLACE INTO ${CHECK_TABLE} (server_id, token) VALUES (${position(h)}, '${tokenOf(position(h))}');`,
           login: login(h),
         }),
     }),
@@ -190,13 +220,14 @@ export const mariadbMasterMaster = role({
       action: (h) =>
         mysqlQuery({
           database: h.vars.mariadb_database,
-          query: `SELECT token FROM ${CHECK_TABLE} WHERE server_id = ${serverId(h, peerOf(h))}`,
+          query: `SELECT token FROM ${CHECK_TABLE} WHERE server_id = ${position(h, peerOf(h))}`,
           readOnly: true,
           login: login(h),
         }),
-      until: (r, h) => r.rows?.[0]?.token === tokenOf(serverId(h, peerOf(h))),
+      until: (r, h) => r.rows?.[0]?.token === tokenOf(position(h, peerOf(h))),
       retries: 15,
       delay: 1,
     }),
   ],
 });
+

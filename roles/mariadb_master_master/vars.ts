@@ -15,8 +15,9 @@ export const mariadbVars = z.object({
   /** Directory for the replication drop-in; by OS when unset (/etc/my.cnf.d or /etc/mysql/mariadb.conf.d). */
   mariadb_conf_dir: z.string().optional(),
   /**
-   * The first run loads the preferred node's database over the peer's (the how-to's dump and load).
-   * Refused while the peer's copy holds tables, unless this is true.
+   * A pair that does not replicate both ways yet is seeded: the preferred node's dump is loaded over the peer's
+   * database. Refused while the peer holds rows the preferred node lacks (they would vanish), unless this is true.
+   * Never a standing default: pass it for the one run that should discard them (-e mariadb_replace_peer_database=true).
    */
   mariadb_replace_peer_database: z.boolean().default(false),
   /** Where the seed dump is written on both nodes (0600, removed after loading). */

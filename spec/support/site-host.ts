@@ -106,11 +106,26 @@ function siteHost(name: string, shared: Shared): FakeConnection {
     if (change) primary = change[1];
     const replace = /REPLACE INTO \w+ \(server_id, token\) VALUES \((\d+), '([^']+)'\)/.exec(sql);
     if (replace) probeRows.set(replace[1]!, replace[2]!);
-    if (sql.includes('SHOW SLAVE STATUS')) {
-      const row = { Slave_IO_Running: 'Yes', Slave_SQL_Running: 'Yes', Master_Host: primary ?? '', Master_User: 'replicator', Master_Port: '3306', Master_Log_File: 'x-bin.000001', Read_Master_Log_Pos: '328', Relay_Master_Log_File: 'x-bin.000001', Exec_Master_Log_Pos: '328' };
-      return { stdout: mysqlXml(primary ? [row] : []) };
-    }
-    if (sql.includes('SHOW MASTER STATUS')) return { stdout: mysqlXml([{ File: `${name}-bin.000001`, Position: '328' }]) };
+    // Each node runs with the role's settings and replicates its peer (once told to) from the peer's first binlog.
+    const peer = name === 'vprotect1' ? 'vprotect2' : 'vprotect1';
+    const slave = () => {
+      const row = { Slave_IO_Running: 'Yes', Slave_SQL_Running: 'Yes', Master_Host: primary ?? '', Master_User: 'replicator', Master_Port: '3306', Master_Log_File: `${peer}-bin.000001`, Read_Master_Log_Pos: '328', Relay_Log_File: `${name}-relay-bin.000002`, Relay_Master_Log_File: `${peer}-bin.000001`, Exec_Master_Log_Pos: '328' };
+      return mysqlXml(primary ? [row] : []);
+    };
+    const master = mysqlXml([{ File: `${name}-bin.000001`, Position: '328' }]);
+    const live = {
+      server_id: name === 'vprotect1' ? '1' : '2', log_bin: '1', log_bin_on: '1', log_bin_basename: `/var/lib/mysql/${name}-bin`, relay_log_basename: `/var/lib/mysql/${name}-relay-bin`,
+      relay_log: `/var/lib/mysql/${name}-relay-bin`, datadir: '/var/lib/mysql/', pid_file: '/run/mysqld/mysqld.pid', binlog_format: 'ROW', replicate_do_db: 'vprotect',
+      aii: '2', aio: name === 'vprotect1' ? '1' : '2', auto_increment_increment: '2', auto_increment_offset: name === 'vprotect1' ? '1' : '2',
+      bind_address: '0.0.0.0', port: '3306', version: '10.11.6-MariaDB', gtid_domain_id: '0', gtid_binlog_pos: '', gtid_slave_pos: '',
+    };
+    if (sql.includes('@@version AS version')) return { stdout: mysqlXml([live]) + master + slave() };
+    if (sql.includes('@@log_bin AS log_bin_on')) return { stdout: mysqlXml([{ ...live, log_bin: live.log_bin_basename }]) };
+    if (sql.includes('SHOW BINARY LOGS')) return { stdout: mysqlXml([{ Log_name: `${name}-bin.000001`, File_size: '328' }]) };
+    if (sql.includes('@@relay_log_basename AS b')) return { stdout: mysqlXml([{ b: live.relay_log_basename }]) };
+    if (sql.includes('@@datadir AS d')) return { stdout: mysqlXml([{ d: live.datadir }]) };
+    if (sql.includes('SHOW SLAVE STATUS')) return { stdout: slave() };
+    if (sql.includes('SHOW MASTER STATUS')) return { stdout: master };
     const select = /SELECT token FROM \w+ WHERE server_id = (\d+)/.exec(sql);
     if (select) return { stdout: mysqlXml(probeRows.has(select[1]!) ? [{ token: probeRows.get(select[1]!)! }] : []) };
     return { stdout: '' };
