@@ -4,7 +4,7 @@ import type { FileDiff } from '../../engine/types';
 import { ConfigError, ModuleError } from '../../engine/errors';
 import { defineModule } from '../define';
 import { canonicalXml, childNamed, prettyXml } from '../xml';
-import { parseCib, readCibText } from './cib';
+import { parseCib, readCibText, type Cib } from './cib';
 import { pcsDialect } from './dialect';
 import { applyPlan, pcsCommand, type PcsResult } from './run';
 
@@ -12,6 +12,26 @@ export interface PcsCibPushParams {
   readonly cibFile: string;
   /** Wait up to this many seconds for the cluster to settle (`--wait=N`). */
   readonly waitSeconds?: number;
+}
+
+/** The resources, constraints and settings that differ between two CIBs, by id, for the operator. */
+export function whatDiffers(live: Cib, file: Cib): string {
+  const byId = <T extends { readonly id: string }>(xs: Iterable<T>): Map<string, string> => new Map([...xs].map((x) => [x.id, JSON.stringify(x)]));
+  const parts: string[] = [];
+  for (const [what, a, b] of [
+    ['resources', byId(live.resources.values()), byId(file.resources.values())],
+    ['constraints', byId(live.constraints), byId(file.constraints)],
+  ] as const) {
+    const added = [...b.keys()].filter((k) => !a.has(k));
+    const removed = [...a.keys()].filter((k) => !b.has(k));
+    const changed = [...b.keys()].filter((k) => a.has(k) && a.get(k) !== b.get(k));
+    if (added.length) parts.push(`${what} added: ${added.join(', ')}`);
+    if (changed.length) parts.push(`${what} changed: ${changed.join(', ')}`);
+    if (removed.length) parts.push(`${what} removed: ${removed.join(', ')}`);
+  }
+  const settings = (c: Cib): string => JSON.stringify([c.properties, c.rscDefaults, c.opDefaults]);
+  if (settings(live) !== settings(file)) parts.push('cluster properties or defaults changed');
+  return parts.join('; ') || 'formatting only';
 }
 
 export const pcsCibPush = defineModule<PcsCibPushParams, PcsResult>({
@@ -32,7 +52,7 @@ export const pcsCibPush = defineModule<PcsCibPushParams, PcsResult>({
     }
     const wait = p.waitSeconds !== undefined ? [`--wait=${p.waitSeconds}`] : [];
     const plan = [pcsCommand({}, ['cluster', 'cib-push', p.cibFile, '--config', ...wait])];
-    const r = await applyPlan(ctx, plan, `push the configuration in ${p.cibFile}`, '');
+    const r = await applyPlan(ctx, plan, `push the configuration in ${p.cibFile} (${whatDiffers(live, file)})`, '');
     const diffs: FileDiff[] = ctx.diff
       ? [{ path: `cib configuration (${p.cibFile})`, before: prettyXml(liveConf) + '\n', after: prettyXml(fileConf) + '\n' }]
       : [];

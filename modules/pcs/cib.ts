@@ -285,11 +285,18 @@ export function parseCib(text: string, source: string): Cib {
   };
 }
 
-const pendingKey = (file: string): string => `pcs.cibFilePending:${file}`;
+const scratchKey = (file: string): string => `pcs.cibScratch:${file}`;
 
-/** Under --check pcs_cib_file writes nothing; tasks on that file then read the live CIB it would copy. */
-export function markCibFilePending(ctx: ModuleContext, file: string): void {
-  ctx.hostCache.set(pendingKey(file), true);
+/**
+ * pcs_cib_file made this file: a scratch copy of the live CIB. It changes no cluster, so tasks build in it even
+ * under --check (as linux-system-roles/ha_cluster does), and the push can then report the exact difference.
+ */
+export function markScratchCib(ctx: ModuleContext, file: string): void {
+  ctx.hostCache.set(scratchKey(file), true);
+}
+
+export function isScratchCib(ctx: ModuleContext, target: CibTarget): boolean {
+  return target.cibFile !== undefined && ctx.hostCache.get(scratchKey(target.cibFile)) === true;
 }
 
 /**
@@ -300,7 +307,7 @@ export const READ_LIVE_CIB = 'cibadmin --query';
 
 /** The CIB text: the file's content in file mode, else the live CIB (needs a running cluster). */
 export async function readCibText(ctx: ModuleContext, target: CibTarget): Promise<string> {
-  if (target.cibFile && !(ctx.check && ctx.hostCache.get(pendingKey(target.cibFile)))) {
+  if (target.cibFile) {
     const buf = await ctx.conn.get(target.cibFile, { become: ctx.become });
     if (!buf) {
       throw new ModuleError(

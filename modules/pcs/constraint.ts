@@ -109,7 +109,7 @@ export function ruleText(r: CibRule): string | undefined {
 }
 
 /** Does the existing constraint constrain the same things (so it is this one, possibly different)? */
-function sameSubject(c: ConstraintSpec, have: CibConstraint, id: string): boolean {
+export function sameSubject(c: ConstraintSpec, have: CibConstraint, id: string): boolean {
   if (have.id === id) return true;
   switch (c.kind) {
     case 'location':
@@ -124,7 +124,7 @@ function sameSubject(c: ConstraintSpec, have: CibConstraint, id: string): boolea
 }
 
 /** Is the existing constraint exactly what is wanted? */
-function matches(c: ConstraintSpec, have: CibConstraint): boolean {
+export function matches(c: ConstraintSpec, have: CibConstraint): boolean {
   switch (c.kind) {
     case 'location':
       return have.type === 'location' && have.rsc === c.resource && have.node === c.node && !have.rules.length &&
@@ -229,7 +229,7 @@ export const pcsConstraint = defineModule<PcsConstraintParams, PcsConstraintResu
         ? `remove ${replaced.join(', ')} (conflicting with ${exact.id})`
         : `${replaced.length ? `replace ${replaced.join(', ')} with` : 'add'} ${describeSpec(p)} (${id})`;
     const ok = present ? `constraint present (${exact?.id ?? id})` : 'constraint absent';
-    const r = await applyPlan(ctx, plan, summary, ok);
+    const r = await applyPlan(ctx, plan, summary, ok, p);
     return { ...r, id: exact?.id ?? id, replaced };
   },
 });

@@ -27,6 +27,13 @@ export function destroyCommand(d: PcsDialect): string {
   return pcsCommand({}, ['cluster', 'destroy', ...(d.destroyNeedsForce ? ['--force'] : [])]);
 }
 
+/** A cluster of exactly the wanted nodes, named otherwise: the user's running cluster, not a leftover. */
+export function isRenamedOwnCluster(conf: CorosyncConf, nodes: readonly string[]): boolean {
+  const have = conf.nodes.map((n) => n.name).sort();
+  const want = [...nodes].sort();
+  return have.length === want.length && have.every((n, i) => n === want[i]);
+}
+
 /** forceVariable: the user's setting that maps to destroyForeign, named in the message when given. */
 export function refuseForeign(host: string, conf: CorosyncConf, wanted: string, allow: ForceVariable = {}): ModuleError {
   return new ModuleError(
@@ -43,6 +50,13 @@ export async function clearForeign(
   conf: CorosyncConf,
   p: PcsForeignClusterParams,
 ): Promise<string> {
+  if (isRenamedOwnCluster(conf, p.nodes)) {
+    // Not a leftover: this very cluster under another name (the how-to calls it "mycluster"). Never destroyed.
+    throw new ModuleError(
+      `${conn.host} belongs to corosync ${describeConf(conf)}: this inventory's own nodes under another name than "${p.name}". ` +
+        `It is not destroyed (not even with destroyForeign): set cluster_name: ${conf.clusterName ?? '(its name)'} to adopt it as it is`,
+    );
+  }
   if (!p.destroyForeign) throw refuseForeign(conn.host, conf, p.name, p);
   const cmd = destroyCommand(d);
   if (!ctx.check) await mustOn(ctx, conn, cmd);

@@ -24,7 +24,7 @@ export const pcsProperty = defineModule<PcsPropertyParams, PcsPropertyResult>({
     const cib = await readCib(ctx, p);
     const { before, changes } = changedPairs(cib.properties, p.properties, sameValue);
     const plan = Object.keys(changes).length ? [pcsCommand(p, ['property', 'set', ...nvWords(changes)])] : [];
-    const r = await applyPlan(ctx, plan, `set ${describePairs(changes)}`, 'properties already set');
+    const r = await applyPlan(ctx, plan, `set ${describePairs(changes)}`, 'properties already set', p);
     return { ...r, before };
   },
 });

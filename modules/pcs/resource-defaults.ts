@@ -28,7 +28,7 @@ export const pcsResourceDefaults = defineModule<PcsResourceDefaultsParams, PcsRe
     // pcs 0.10.7+ deprecates the bare form in favour of `defaults update`.
     const verb = dialect.defaultsUpdate ? ['update'] : [];
     const plan = Object.keys(changes).length ? [pcsCommand(p, [...base, ...verb, ...nvWords(changes)])] : [];
-    const r = await applyPlan(ctx, plan, `set ${p.scope === 'op' ? 'op' : 'resource'} defaults ${describePairs(changes)}`, 'defaults already set');
+    const r = await applyPlan(ctx, plan, `set ${p.scope === 'op' ? 'op' : 'resource'} defaults ${describePairs(changes)}`, 'defaults already set', p);
     return { ...r, before };
   },
 });

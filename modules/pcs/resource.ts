@@ -35,6 +35,12 @@ export interface PcsResourceParams extends CibTarget {
   readonly promotable?: PcsCloneSpec;
   /** Pass --force: needed for agents pcs cannot inspect (e.g. systemd: where systemd is not PID 1). */
   readonly force?: boolean;
+  /**
+   * An existing resource with another agent (which pacemaker cannot change in place) is deleted and created again
+   * in the same plan, at its place in its group; pacemaker restarts it once. pcs also deletes the constraints that
+   * name it: the caller re-adds the ones it wants. Without this, such a resource is refused.
+   */
+  readonly recreate?: boolean;
 }
 
 export interface PcsResourceResult extends PcsResult {
@@ -119,7 +125,7 @@ function wrapperVerb(w: Wrapper, d: PcsDialect): string {
   return d.generation === '0.9' ? 'master' : 'promotable';
 }
 
-function createPlan(p: PcsResourceParams, d: PcsDialect, w: Wrapper | undefined): string[] {
+function createPlan(p: PcsResourceParams, d: PcsDialect, w: Wrapper | undefined, before?: string): string[] {
   const force = p.force ? ['--force'] : [];
   const base = [
     'resource',
@@ -130,7 +136,7 @@ function createPlan(p: PcsResourceParams, d: PcsDialect, w: Wrapper | undefined)
     ...(p.operations ?? []).flatMap(opWords),
     ...(p.meta && Object.keys(p.meta).length ? ['meta', ...nvWords(p.meta)] : []),
   ];
-  if (p.group) return [pcsCommand(p, [...base, '--group', p.group, ...force])];
+  if (p.group) return [pcsCommand(p, [...base, '--group', p.group, ...(before ? ['--before', before] : []), ...force])];
   if (!w) return [pcsCommand(p, [...base, ...force])];
   const meta = nvWords(dialectMeta(d, w.spec.meta ?? {}));
   const custom = w.id !== w.defaultId;
@@ -194,10 +200,19 @@ export const pcsResource = defineModule<PcsResourceParams, PcsResourceResult>({
           throw new ModuleError(`cannot create ${p.id}: the id ${id} is already used by a ${other.kind}`);
         }
       }
-      const r = await applyPlan(ctx, createPlan(p, d, w), `create resource ${p.id}`, '');
+      const r = await applyPlan(ctx, createPlan(p, d, w), `create resource ${p.id}`, '', p);
       return { ...r, created: true };
     }
     if (have.kind !== 'primitive') throw new ModuleError(`${p.id} exists as a ${have.kind}, not a primitive resource`);
+    if (have.agent !== p.agent && p.recreate) {
+      // Its place in the group is kept: group members start in order.
+      const group = have.parent?.kind === 'group' && have.parent.id === p.group ? cib.resources.get(have.parent.id) : undefined;
+      const members = group?.kind === 'group' ? group.members : [];
+      const before = members[members.indexOf(p.id) + 1];
+      const plan = [pcsCommand(p, ['resource', 'delete', p.id]), ...createPlan(p, d, w, before)];
+      const r = await applyPlan(ctx, plan, `recreate resource ${p.id} (agent ${have.agent} -> ${p.agent}: pacemaker cannot change an agent in place; it restarts once)`, '', p);
+      return { ...r, created: true };
+    }
     if (have.agent !== p.agent) {
       throw new ModuleError(
         `resource ${p.id} exists with agent ${have.agent}, not ${p.agent}; pacemaker cannot change an agent in place: ` +
@@ -230,7 +245,7 @@ export const pcsResource = defineModule<PcsResourceParams, PcsResourceResult>({
       what.push(`group ${p.group}`);
     }
     if (w) what.push(...wrapperChanges(p, d, w, have, cib.resources.get(have.parent?.id ?? ''), plan));
-    const r = await applyPlan(ctx, plan, `update resource ${p.id}: ${what.join(', ')}`, `resource ${p.id} as wanted`);
+    const r = await applyPlan(ctx, plan, `update resource ${p.id}: ${what.join(', ')}`, `resource ${p.id} as wanted`, p);
     return { ...r, created: false };
   },
 });

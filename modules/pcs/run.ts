@@ -2,7 +2,7 @@
 import type { ModuleContext, ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
 import { must } from '../exec';
-import type { CibTarget } from './cib';
+import { isScratchCib, type CibTarget } from './cib';
 
 /** `pcs [-f FILE] ARGS...`, every argument quoted. */
 export function pcsCommand(target: CibTarget, args: readonly string[]): string {
@@ -20,17 +20,19 @@ export interface PcsResult extends ModuleResult {
 }
 
 /**
- * Run the planned commands in order, or under --check only report them. `summary` says what the
- * plan does ("create resource X"); an empty plan is ok/unchanged with `okMsg`.
+ * Run the planned commands in order, or under --check only report them, except on a scratch CIB file (made by
+ * pcs_cib_file), which is built in under --check too: it is no cluster state. `summary` says what the plan does
+ * ("create resource X"); an empty plan is ok/unchanged with `okMsg`.
  */
 export async function applyPlan(
   ctx: ModuleContext,
   plan: readonly string[],
   summary: string,
   okMsg: string,
+  target: CibTarget = {},
 ): Promise<PcsResult> {
   if (!plan.length) return { changed: false, msg: okMsg, commands: [] };
-  if (ctx.check) return { changed: true, msg: `would ${summary}`, commands: plan };
+  if (ctx.check && !isScratchCib(ctx, target)) return { changed: true, msg: `would ${summary}`, commands: plan };
   for (const cmd of plan) await must(ctx, cmd);
-  return { changed: true, msg: summary, commands: plan };
+  return { changed: true, msg: ctx.check ? `would ${summary}` : summary, commands: plan };
 }
