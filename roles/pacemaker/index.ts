@@ -1,5 +1,7 @@
-// pacemaker: the how-to's "Cluster configuration" to "Final cluster settings": auth, cluster setup and start,
-// two-node properties, resource defaults, then every resource and constraint built in one CIB file, pushed once.
+// pacemaker: the how-to's "Cluster configuration" to "Final cluster settings": auth, cluster setup and start, then
+// two-node properties, resource defaults, every resource and constraint built in one CIB file and pushed once: all
+// of it or nothing (a failure while building stops every host before the push). A live CIB that differs from the
+// role's layout is compared first (adoption.ts): what cannot be converged in that one push is refused up front.
 import type { HostView } from '../../engine/dsl';
 import { dslFor, role } from '../../engine/dsl';
 import {
@@ -19,6 +21,7 @@ import { preferredNodeCheck, unameMatchesInventory } from '../shared/checks';
 import { constraints, IDS, resources } from './layout';
 import { vdoImplementation } from '../../modules/storage/vdo';
 import { pacemakerVars, type PacemakerVars } from './vars';
+import { pacemakerCibPlan, type CibPlanResult } from './adoption';
 
 const { task, block } = dslFor<PacemakerVars>();
 type H = HostView<PacemakerVars>;
@@ -28,8 +31,16 @@ const once = { runOnce: true, delegateTo: (h: H) => preferredNode(h) } as const;
 const BUILD_CIB = '/var/lib/pacemaker/vprotect-ha-build.cib.xml';
 const offline = (h: H): boolean => h.vars.pacemaker_cib_file !== undefined;
 const cibFile = (h: H): string => h.vars.pacemaker_cib_file ?? BUILD_CIB;
-/** Properties and defaults go to the live cluster before the copy is taken, or into the CIB file when only a file is built. */
-const settingsTarget = (h: H): { cibFile?: string } => (offline(h) ? { cibFile: cibFile(h) } : {});
+/** Resources the role never recreates: what holds /vprotect_data (see adoption.ts). */
+const STORAGE: readonly string[] = [IDS.drbd, IDS.vdo, IDS.fs];
+
+/** Read before anything is built: what the live CIB has that the role would recreate, leave alone or refuse. */
+export const cibPlanTask = task<CibPlanResult>({
+  name: 'Compare the live CIB with the role; refuse what cannot be converged in one push',
+  ...once,
+  when: (h) => !offline(h),
+  action: (h) => pacemakerCibPlan({ resources: resources(h.vars, vdoImplementation(h.facts)), constraints: constraints(h.vars, preferredNode(h)), storage: STORAGE }),
+});
 
 export const pacemaker = role({
   name: 'pacemaker',
@@ -37,6 +48,7 @@ export const pacemaker = role({
   vars: pacemakerVars,
   tasks: [
     preferredNodeCheck<PacemakerVars>('pacemaker'),
+    cibPlanTask,
     block({
       name: 'cluster membership',
       when: (h) => !offline(h),
@@ -84,11 +96,17 @@ export const pacemaker = role({
       ],
     }),
     task({
+      name: 'Copy the live CIB to build the resources in',
+      ...once,
+      when: (h) => !offline(h),
+      action: (h) => pcsCibFile({ cibFile: cibFile(h) }),
+    }),
+    task({
       name: 'Two-node properties: quorum policy and stonith',
       ...once,
       action: (h) =>
         pcsProperty({
-          ...settingsTarget(h),
+          cibFile: cibFile(h),
           properties: {
             'no-quorum-policy': h.vars.pacemaker_no_quorum_policy,
             'stonith-enabled': h.vars.pacemaker_stonith_enabled,
@@ -100,21 +118,16 @@ export const pacemaker = role({
       ...once,
       action: (h) =>
         pcsResourceDefaults({
-          ...settingsTarget(h),
+          cibFile: cibFile(h),
           defaults: { 'failure-timeout': h.vars.pacemaker_failure_timeout, 'migration-threshold': h.vars.pacemaker_migration_threshold },
         }),
-    }),
-    task({
-      name: 'Copy the live CIB to build the resources in',
-      ...once,
-      when: (h) => !offline(h),
-      action: (h) => pcsCibFile({ cibFile: cibFile(h) }),
     }),
     task({
       name: 'Define resources',
       ...once,
       loop: (h) => resources(h.vars, vdoImplementation(h.facts)),
-      action: (h, spec) => pcsResource({ ...spec, cibFile: cibFile(h), force: offline(h) }),
+      // Another agent than the role's (the how-to's service:vprotect-server): recreated in this same push.
+      action: (h, spec) => pcsResource({ ...spec, cibFile: cibFile(h), force: offline(h), recreate: !STORAGE.includes(spec.id) }),
     }),
     task({
       name: 'Define constraints',
