@@ -8,15 +8,17 @@ import { vdoRole as vdo } from '../roles/vdo';
 import { mariadbMasterMaster } from '../roles/mariadb_master_master';
 import { pacemaker } from '../roles/pacemaker';
 import { vprotectRegistration } from '../roles/vprotect_registration';
+import { adoptionChecks } from '../roles/adoption';
 
 export const site = playbook('site', [
   play({
     name: 'vProtect HA cluster',
     hosts: 'cluster',
     become: true,
-    // Storage and the database come up before the cluster takes them over; the node registers last,
-    // once the cluster runs vProtect on the preferred node.
-    roles: [common, drbd, vdo, mariadbMasterMaster, pacemaker, vprotectRegistration],
+    // What a cluster built by hand has is read first, and what cannot be converged safely is refused before any
+    // role changes a host. Storage and the database come up before the cluster takes them over; the node
+    // registers last, once the cluster runs vProtect on the preferred node.
+    roles: [adoptionChecks, common, drbd, vdo, mariadbMasterMaster, pacemaker, vprotectRegistration],
   }),
 ]);
 

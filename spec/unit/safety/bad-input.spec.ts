@@ -84,8 +84,8 @@ describe('safety: bad input stops the site playbook before any host is touched',
     const text = YAML.stringify({ ...SITE_GROUP_VARS, cluster_vip: '10.40.1.300', cluster_vip_cidr_netmask: 'x' });
     const at = (k: string): string => `${dir}/group_vars/all.yml:${lineOf(text, k)}`;
     const lines = ['vprotect1', 'vprotect2'].flatMap((h) => [
-      `role pacemaker, host ${h}: variable 'cluster_vip': '10.40.1.300' is not an IPv4 address (set at ${at('cluster_vip')})`,
-      `role pacemaker, host ${h}: variable 'cluster_vip_cidr_netmask': Invalid input: expected number, received string (set at ${at('cluster_vip_cidr_netmask')})`,
+      `roles adoption_checks, pacemaker, host ${h}: variable 'cluster_vip': '10.40.1.300' is not an IPv4 address (set at ${at('cluster_vip')})`,
+      `roles adoption_checks, pacemaker, host ${h}: variable 'cluster_vip_cidr_netmask': Invalid input: expected number, received string (set at ${at('cluster_vip_cidr_netmask')})`,
     ]);
     expectStopped(await runMain(site, ['-i', dir]), `invalid role variables in ${dir}:\n  ${lines.join('\n  ')}`);
   });
@@ -94,7 +94,7 @@ describe('safety: bad input stops the site playbook before any host is touched',
     const dir = siteInventory();
     const run = await runMain(site, ['-i', dir, '-e', 'ping_gateway=198.18.0.256']);
     const problem = "variable 'ping_gateway': '198.18.0.256' is not an IPv4 address";
-    expectStopped(run, `invalid role variables in ${dir}:\n  ${['vprotect1', 'vprotect2'].map((h) => `role pacemaker, host ${h}: ${problem} (set at -e)`).join('\n  ')}`);
+    expectStopped(run, `invalid role variables in ${dir}:\n  ${['vprotect1', 'vprotect2'].map((h) => `roles adoption_checks, pacemaker, host ${h}: ${problem} (set at -e)`).join('\n  ')}`);
   });
 
   it('a missing role variable (a secret): what to do about it', async () => {
@@ -102,7 +102,7 @@ describe('safety: bad input stops the site playbook before any host is touched',
     const why = 'mariadb_replicator_password is required (put it in a vault file or reference an environment variable with !env) (set it in group_vars/ or host_vars/ of the inventory, or with -e)';
     expectStopped(
       await runMain(site, ['-i', dir]),
-      `invalid role variables in ${dir}:\n  ${['vprotect1', 'vprotect2'].map((h) => `role mariadb_master_master, host ${h}: variable 'mariadb_replicator_password': ${why}`).join('\n  ')}`,
+      `invalid role variables in ${dir}:\n  ${['vprotect1', 'vprotect2'].map((h) => `roles adoption_checks, mariadb_master_master, host ${h}: variable 'mariadb_replicator_password': ${why}`).join('\n  ')}`,
     );
   });
 
@@ -111,7 +111,7 @@ describe('safety: bad input stops the site playbook before any host is touched',
     const why = 'is required (string) (set it in group_vars/ or host_vars/ of the inventory, or with -e)';
     expectStopped(
       await runMain(site, ['-i', dir]),
-      `invalid role variables in ${dir}:\n  ${['vprotect1', 'vprotect2'].map((h) => `role pacemaker, host ${h}: variable 'cluster_vip': ${why}`).join('\n  ')}`,
+      `invalid role variables in ${dir}:\n  ${['vprotect1', 'vprotect2'].map((h) => `roles adoption_checks, pacemaker, host ${h}: variable 'cluster_vip': ${why}`).join('\n  ')}`,
     );
   });
 
@@ -129,11 +129,13 @@ describe('safety: bad input stops the site playbook before any host is touched',
     it('a plain {{variable}}: file, line and variable', async () => {
       const dir = tempDir({
         'hosts.yml': SITE_HOSTS_YML,
-        'group_vars/all.yml': 'server_id: 1\nlog_basename: vprotect1\ndatabase: vprotect\nincrement: 2\noffset: 1\nport: 3306\n',
+        'group_vars/all.yml':
+          'server_id: 1\nlog_bin: vprotect1-bin\nrelay_log: vprotect1-relay-bin\nbinlog_format: ROW\nreplicate_do_db: vprotect\n' +
+          'auto_increment_increment: 2\nauto_increment_offset: 1\nport: 3306\n',
       });
       expectStopped(
         await runMain(renderWith('mariadb-replication.cnf'), ['-i', dir]),
-        'template templates/mariadb-replication.cnf.hbs: line 11: variable "bind_address" is not defined in the vars given to the template',
+        'template templates/mariadb-replication.cnf.hbs: line 13: variable "bind_address" is not defined in the vars given to the template',
       );
     });
 
