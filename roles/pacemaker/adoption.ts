@@ -17,6 +17,8 @@ import { parseCib, READ_LIVE_CIB, type Cib, type CibConstraint, type CibResource
 import { defaultId, matches, sameSubject, type ConstraintSpec } from '../../modules/pcs/constraint';
 import { changedPairs, sameValue } from '../../modules/pcs/pairs';
 import type { ResourceSpec } from './layout';
+import { describeConf, readCorosyncConf } from '../../modules/pcs/corosync-conf';
+import { isRenamedOwnCluster } from '../../modules/pcs/foreign-cluster';
 
 /** The data-locating settings of each storage resource: a difference in one of them means other data. */
 export const STORAGE_SETTINGS: Readonly<Record<string, readonly string[]>> = {
@@ -26,6 +28,9 @@ export const STORAGE_SETTINGS: Readonly<Record<string, readonly string[]>> = {
 };
 
 export interface CibPlanParams {
+  /** The inventory's cluster and node names: a corosync.conf of these nodes under another name is refused. */
+  readonly clusterName: string;
+  readonly nodes: readonly string[];
   readonly resources: readonly ResourceSpec[];
   readonly constraints: readonly ConstraintSpec[];
   /** Ids of the storage resources among `resources` (their differences are refused, never recreated). */
@@ -126,6 +131,13 @@ export const pacemakerCibPlan = defineModule<CibPlanParams, CibPlanResult>({
   checkMode: true,
   describe: () => 'compare the live CIB with the role\'s resources and constraints',
   async run(p, ctx) {
+    const conf = await readCorosyncConf(ctx.conn, ctx.become);
+    if (conf && conf.clusterName !== p.clusterName && isRenamedOwnCluster(conf, p.nodes)) {
+      throw new ModuleError(
+        `nothing is changed: ${ctx.host} belongs to corosync ${describeConf(conf)}, this inventory's own nodes, but the inventory ` +
+          `names the cluster "${p.clusterName}": set cluster_name: ${conf.clusterName ?? '(its name)'} to adopt it (it is never destroyed as a foreign cluster)`,
+      );
+    }
     const r = await probe(ctx, READ_LIVE_CIB);
     if (r.code !== 0) return { changed: false, msg: 'no running cluster yet: nothing to adopt', cluster: false, recreate: [], unmanaged: [] };
     return planCib(parseCib(r.stdout, `the live CIB on ${ctx.host}`), p);

@@ -39,7 +39,14 @@ export const cibPlanTask = task<CibPlanResult>({
   name: 'Compare the live CIB with the role; refuse what cannot be converged in one push',
   ...once,
   when: (h) => !offline(h),
-  action: (h) => pacemakerCibPlan({ resources: resources(h.vars, vdoImplementation(h.facts)), constraints: constraints(h.vars, preferredNode(h)), storage: STORAGE }),
+  action: (h) =>
+    pacemakerCibPlan({
+      clusterName: h.vars.cluster_name,
+      nodes: h.playHosts,
+      resources: resources(h.vars, vdoImplementation(h.facts)),
+      constraints: constraints(h.vars, preferredNode(h)),
+      storage: STORAGE,
+    }),
 });
 
 export const pacemaker = role({
