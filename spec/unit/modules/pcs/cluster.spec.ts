@@ -129,6 +129,16 @@ describe('pcs_foreign_cluster', () => {
     expect(changing(old)).to.deep.equal(['pcs cluster destroy']);
   });
 
+  it('never destroys the inventory\'s own nodes under another cluster name (a hand-built cluster), even with destroyForeign', async () => {
+    const h = pcsHost('vprotect1').file(CONF, OURS_011);
+    const msg = await failure(pcsForeignCluster({ ...p, name: 'vprotect', destroyForeign: true }).run(moduleContext(h)));
+    expect(msg).to.equal(
+      'vprotect1 belongs to corosync cluster "mycluster" with nodes vprotect1, vprotect2: this inventory\'s own nodes under another name than "vprotect". ' +
+        'It is not destroyed (not even with destroyForeign): set cluster_name: mycluster to adopt it as it is',
+    );
+    expect(changing(h)).to.deep.equal([]);
+  });
+
   it('never touches the wanted cluster or a host without one, even with destroyForeign', async () => {
     for (const conf of [OURS_011, OURS_09, undefined]) {
       const h = pcsHost('vprotect1');

@@ -174,6 +174,24 @@ describe('pcs_resource', () => {
       }
     });
 
+    it('with recreate, deletes and creates it again in one plan, at its place in its group (the how-to\'s service: agent)', async () => {
+      const cib = HOWTO.replace(
+        '      </group>',
+        '        <primitive id="vProtect-server" class="service" type="vprotect-server"/>\n        <primitive id="vProtect-last" class="systemd" type="x"/>\n      </group>',
+      );
+      const server: PcsResourceParams = { id: 'vProtect-server', agent: 'systemd:vprotect-server', group: 'vProtect-group', operations: [{ action: 'monitor', options: { timeout: '300s' } }], recreate: true };
+      const { h, r } = await run(server, cib);
+      expect(r).to.deep.include({
+        changed: true,
+        created: true,
+        msg: 'recreate resource vProtect-server (agent service:vprotect-server -> systemd:vprotect-server: pacemaker cannot change an agent in place; it restarts once)',
+      });
+      expect(changing(h)).to.deep.equal([
+        pcs('resource', 'delete', 'vProtect-server'),
+        pcs('resource', 'create', 'vProtect-server', 'systemd:vprotect-server', 'op', 'monitor', 'timeout=300s', '--group', 'vProtect-group', '--before', 'vProtect-last'),
+      ]);
+    });
+
     it('refuses a plain clone where a promotable one exists', async () => {
       try {
         await run({ ...drbd, promotable: undefined, clone: { id: 'replicateClone' } }, HOWTO);
