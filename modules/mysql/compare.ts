@@ -68,12 +68,13 @@ export async function rowsOnlyOn(
   login: MysqlLogin | undefined,
   database: string,
   exclude: readonly string[] = [],
+  otherLogin: MysqlLogin | undefined = login,
 ): Promise<RowsComparison> {
-  const [myCols, theirCols] = await Promise.all([columns(mine, login, database, exclude), columns(other, login, database, exclude)]);
+  const [myCols, theirCols] = await Promise.all([columns(mine, login, database, exclude), columns(other, otherLogin, database, exclude)]);
   const tables = [...myCols.keys()];
   const myCounts = await counts(mine, login, database, tables);
   const shared = tables.filter((t) => JSON.stringify(theirCols.get(t)) === JSON.stringify(myCols.get(t)));
-  const [mySums, theirSums] = await Promise.all([checksums(mine, login, database, shared), checksums(other, login, database, shared)]);
+  const [mySums, theirSums] = await Promise.all([checksums(mine, login, database, shared), checksums(other, otherLogin, database, shared)]);
   const missing: TableRows[] = [];
   for (const t of tables) {
     const mineRows = myCounts.get(t) ?? 0;
@@ -84,7 +85,7 @@ export async function rowsOnlyOn(
     }
     if (mySums.get(t) === theirSums.get(t)) continue;
     const cols = myCols.get(t)!;
-    const [a, b] = await Promise.all([digests(mine, login, database, t, cols), digests(other, login, database, t, cols)]);
+    const [a, b] = await Promise.all([digests(mine, login, database, t, cols), digests(other, otherLogin, database, t, cols)]);
     let n = 0;
     for (const [h, k] of a) n += Math.max(0, k - (b.get(h) ?? 0));
     if (n) missing.push({ table: t, rows: n });
