@@ -292,5 +292,42 @@ describe('adopting a pair built by hand from the how-to (issue 13)', function ()
       expect([on1, on2]).to.deep.equal([expectedRows(pair), expectedRows(pair)]);
     });
   });
-});
+  describe('a setting only a restart applies (bind_address) on the replicating pair under a running vProtect', () => {
+    const since = (c: Connection, unit: string): Promise<string> => run(c, sh`systemctl show -p ActiveEnterTimestampMonotonic ${unit}`);
+    let vprotectSince: string;
+    before(async () => {
+      vprotectSince = await since(v1, 'vprotect-server');
+    });
 
+    it('--check says which node restarts first (the one running no service) and that replication keeps its coordinates', async () => {
+      const r = await site_('--check', '--tags', 'mariadb', '-e', 'mariadb_bind_address=*');
+      expect(r.code, withStatus(r, 'failed').join('\n')).to.equal(0);
+      expect(messageOf(r, 'The servers run with these settings (live where possible, else restarted one at a time)', 'vprotect1')).to.match(
+        /^would restart vprotect2's MariaDB \(bind_address 0\.0\.0\.0 -> \*\), then vprotect1's MariaDB \(bind_address 0\.0\.0\.0 -> \*\), one at a time, each caught up with its peer before the next; replication keeps its coordinates \(vprotect1 replicates vprotect2 from \S+:\d+; vprotect2 replicates vprotect1 from \S+:\d+\)$/,
+      );
+    });
+
+    it('restarts vprotect2, then vprotect1, each back and caught up before the next; vProtect keeps running; no row lost; a rerun changes nothing', async () => {
+      await writeRow(pair, 0, 'before the rolling restart');
+      const r = await site_('--tags', 'mariadb', '-e', 'mariadb_bind_address=*');
+      expect(r.code, withStatus(r, 'failed').join('\n')).to.equal(0);
+      expect(messageOf(r, 'The servers run with these settings (live where possible, else restarted one at a time)', 'vprotect1')).to.match(/^restart vprotect2's MariaDB .*, then vprotect1's MariaDB /);
+      // One at a time: vprotect1's server stopped only once vprotect2's was running again (one kernel clock).
+      const stamp = async (c: Connection, what: string): Promise<number> => Number((await run(c, sh`systemctl show -p ${what} --value mariadb`)).trim());
+      expect(await stamp(v2, 'ActiveEnterTimestampMonotonic')).to.be.lessThan(await stamp(v1, 'InactiveEnterTimestampMonotonic'));
+      for (const c of [v1, v2]) {
+        expect((await sql(c, 'SELECT @@bind_address')).trim(), c.host).to.equal('*');
+        expect(await replicaThreads(c), c.host).to.equal('Yes Yes');
+      }
+      // The cluster managed MariaDB again, with no failure left behind, and never restarted vProtect for it.
+      const state = parseCrmMon(await run(v1, 'crm_mon --one-shot --inactive --output-as=xml'));
+      expect(state.resources.filter((x) => x.failed).map((x) => x.id)).to.deep.equal([]);
+      expect(await run(v1, 'cibadmin --query --xpath "//clone[@id=\'mariadb-clone\']"')).not.to.contain('is-managed');
+      expect(await since(v1, 'vprotect-server')).to.equal(vprotectSince);
+      await writeRow(pair, 1, 'after the rolling restart');
+      const [on1, on2] = await bothHoldAll(pair);
+      expect([on1, on2]).to.deep.equal([expectedRows(pair), expectedRows(pair)]);
+      expect(changedNothing(await site_('--tags', 'mariadb', '-e', 'mariadb_bind_address=*'))).to.deep.equal([]);
+    });
+  });
+});

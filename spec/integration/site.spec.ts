@@ -128,11 +128,11 @@ describe('site.ts on the two-node lab (real SSH, pacemaker, MariaDB)', function 
     expect([stats.vprotect1!.changed, stats.vprotect2!.changed]).to.deep.equal([0, 0]);
   });
 
-  it('--tags mariadb runs only the mariadb role', async () => {
+  it('--tags mariadb runs only the mariadb role (after the read-only adoption checks)', async () => {
     const r = await run(site, lab.inventoryDir, '--tags', 'mariadb');
     expect(r.code).to.equal(0);
     const roles = new Set(r.events.flatMap((e) => (e.type === 'task' ? [e.task.role ?? '(play)'] : [])));
-    expect([...roles]).to.deep.equal(['mariadb_master_master']);
+    expect([...roles]).to.deep.equal(['adoption_checks', 'mariadb_master_master']);
     expect(recap(r.events).stats.vprotect1!.changed).to.equal(0);
   });
 
