@@ -1,5 +1,5 @@
 // A ModuleContext for reading another host (cross-host copies): its connection, this task's flags.
-import type { Connection, ModuleContext } from '../../engine/types';
+import type { Connection, HostName, ModuleContext } from '../../engine/types';
 
 /** Built field by field: the runner's context may keep its methods on a prototype, which a spread would drop. */
 export function peerContext(ctx: ModuleContext, conn: Connection): ModuleContext {
@@ -17,4 +17,9 @@ export function peerContext(ctx: ModuleContext, conn: Connection): ModuleContext
     log: (line) => ctx.log(`[${conn.host}] ${line}`),
     secret: (v) => ctx.secret(v),
   };
+}
+
+/** The context for reaching `host` from a task (this task's own when it is this host), for cross-host modules. */
+export function contextOn(ctx: ModuleContext, host: string): ModuleContext {
+  return host === ctx.host ? ctx : peerContext(ctx, ctx.connectionTo(host as HostName));
 }

@@ -4,17 +4,17 @@
 // service first, then the next only once the restarted one is back and both replicas are caught up again.
 // A MariaDB run by the cluster is unmanaged for the restart, so pacemaker neither sees a failure nor restarts
 // what depends on it. Run it once (runOnce): it reaches every node through its connection.
-import * as path from 'node:path';
-import type { HostName, ModuleContext, ModuleResult } from '../../engine/types';
+import type { ModuleContext, ModuleResult } from '../../engine/types';
 import { ConfigError, ModuleError } from '../../engine/errors';
 import { sh } from '../../engine/shell';
 import { defineModule } from '../define';
-import { peerContext } from '../lib/peer-context';
+import { contextOn } from '../lib/peer-context';
 import { probe } from '../exec';
 import { parseCrmMon } from '../cluster_status';
 import { queryRows, runSql } from './client';
 import { checkLogin, type MysqlLogin } from './login';
 import { readPrimary, readReplica, type BinlogPosition, type ReplicaStatus } from './replication';
+import { readLive } from './survey';
 import { sqlString } from './sql';
 
 export type SettingName =
@@ -74,22 +74,20 @@ interface NodeState {
   readonly primary?: BinlogPosition;
 }
 
-const LIVE_SQL =
-  'SELECT @@server_id AS server_id, @@log_bin AS log_bin_on, @@log_bin_basename AS log_bin, @@relay_log_basename AS relay_log, ' +
-  '@@datadir AS datadir, @@pid_file AS pid_file, @@binlog_format AS binlog_format, @@replicate_do_db AS replicate_do_db, ' +
-  '@@auto_increment_increment AS auto_increment_increment, @@auto_increment_offset AS auto_increment_offset, ' +
-  '@@bind_address AS bind_address, @@port AS port';
-
 async function readState(host: string, ctx: ModuleContext, login: MysqlLogin | undefined): Promise<NodeState> {
-  const [row] = await queryRows(ctx, login, LIVE_SQL);
-  const replica = await readReplica(ctx, login);
-  const r = row ?? {};
-  const datadir = r.datadir ?? '/var/lib/mysql/';
-  const relay = r.relay_log ?? (replica?.relayLogFile ? path.join(datadir, replica.relayLogFile.replace(/\.\d+$/, '')) : path.join(datadir, `${path.basename(r.pid_file ?? 'mysqld.pid', '.pid')}-relay-bin`));
-  const live = Object.fromEntries([...DYNAMIC, ...STATIC].map((k) => [k, r[k] ?? ''])) as Record<SettingName, string>;
-  live.log_bin = r.log_bin_on === '1' ? (r.log_bin ?? '') : '';
-  live.relay_log = relay;
-  return { host, ctx, live, replica, primary: await readPrimary(ctx, login) };
+  const { live: l, replica, primary } = await readLive(ctx, login);
+  const live: Record<SettingName, string> = {
+    server_id: String(l.serverId),
+    log_bin: l.logBinBasename ?? '',
+    relay_log: l.relayLogBasename,
+    binlog_format: l.binlogFormat,
+    replicate_do_db: l.replicateDoDb,
+    auto_increment_increment: String(l.autoIncrementIncrement),
+    auto_increment_offset: String(l.autoIncrementOffset),
+    bind_address: l.bindAddress,
+    port: String(l.port),
+  };
+  return { host, ctx, live, replica, primary };
 }
 
 const same = (name: SettingName, live: string, want: string | number): boolean =>
@@ -192,7 +190,7 @@ export const mysqlSettings = defineModule<MysqlSettingsParams, MysqlSettingsResu
   describe: (p) => `MariaDB settings live on ${p.nodes.map((n) => n.host).join(', ')} (restarts one node at a time)`,
   preflight: checkParams,
   async run(p, ctx) {
-    const ctxOf = (host: string): ModuleContext => (host === ctx.host ? ctx : peerContext(ctx, ctx.connectionTo(host as HostName)));
+    const ctxOf = (host: string): ModuleContext => contextOn(ctx, host);
     const states = new Map<string, NodeState>();
     for (const n of p.nodes) states.set(n.host, await readState(n.host, ctxOf(n.host), p.login));
     const changes: NodeChange[] = p.nodes.map((n) => ({

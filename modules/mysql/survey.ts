@@ -133,22 +133,33 @@ async function tableCounts(ctx: ModuleContext, login: MysqlLogin | undefined, da
   return counts.map((r) => ({ table: r.t ?? '', rows: Number(r.n ?? 0) }));
 }
 
+export interface LiveState {
+  readonly live: LiveIdentity;
+  readonly primary?: BinlogPosition;
+  readonly replica?: ReplicaStatus;
+}
+
+/** The running server's identity, binlog position and replica status in one round trip. */
+export async function readLive(ctx: ModuleContext, login: MysqlLogin | undefined): Promise<LiveState> {
+  const [liveRows, ...rest] = await runSql(ctx, login, `${LIVE_SQL};\nSHOW MASTER STATUS;\nSHOW SLAVE STATUS;`);
+  // Result sets: the SELECT, then SHOW MASTER STATUS and SHOW SLAVE STATUS (each may be empty: no set printed).
+  const primary = primaryPosition(rest.find((rows) => rows[0]?.File !== undefined && rows[0]?.Position !== undefined) ?? []);
+  const replica = replicaStatus(rest.find((rows) => rows[0]?.Slave_IO_Running !== undefined) ?? []);
+  return { live: liveIdentity(liveRows?.[0] ?? {}, replica), primary, replica };
+}
+
 /** Read the whole survey; `running: false` when the server does not answer on its socket. */
 export async function surveyServer(ctx: ModuleContext, p: MysqlSurveyParams): Promise<MysqlSurvey> {
-  let sets: MysqlRow[][];
+  let state: LiveState;
   try {
-    sets = await runSql(ctx, p.login, `${LIVE_SQL};\nSHOW MASTER STATUS;\nSHOW SLAVE STATUS;`);
+    state = await readLive(ctx, p.login);
   } catch (e) {
     if (e instanceof ModuleError && /ERROR 2002|Can't connect to local (MySQL|MariaDB) server|mysql: (command )?not found/.test(e.message)) {
       return { changed: false, msg: 'MariaDB is not running', running: false, binaryLogs: [], commandLine: [] };
     }
     throw e;
   }
-  // Result sets: the SELECT, then SHOW MASTER STATUS and SHOW SLAVE STATUS (each may be empty: no set printed).
-  const [liveRows, ...rest] = sets;
-  const primary = primaryPosition(rest.find((rows) => rows[0]?.File !== undefined && rows[0]?.Position !== undefined) ?? []);
-  const replica = replicaStatus(rest.find((rows) => rows[0]?.Slave_IO_Running !== undefined) ?? []);
-  const live = liveIdentity(liveRows?.[0] ?? {}, replica);
+  const { live, primary, replica } = state;
   const binaryLogs = live.logBin
     ? (await queryRows(ctx, p.login, 'SHOW BINARY LOGS')).map((r) => ({ file: r.Log_name ?? '', size: Number(r.File_size ?? 0) }))
     : [];

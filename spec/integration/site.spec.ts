@@ -1,10 +1,7 @@
 // The whole HA stack on two fresh lab hosts, over real SSH: site.ts, its idempotent rerun, --tags mariadb,
 // and the fail-over test, checked from outside with crm_mon, mysql, the vprotect CLI and ssh to the floating IP.
 import { expect } from 'chai';
-import { main, type CliIO } from '../../engine/cli';
 import type { Connection, HostName } from '../../engine/types';
-import type { Playbook } from '../../engine/dsl';
-import type { RunEvent } from '../../engine/runner/events';
 import { openConnection } from '../../engine/connection/index';
 import { parseCrmMon, runningOn } from '../../modules/cluster_status';
 import { site } from '../../playbooks/site';
@@ -12,21 +9,12 @@ import { failover } from '../../playbooks/failover';
 import { upgrade } from '../../playbooks/upgrade';
 import { renew } from '../../lab/lab';
 import { LAB_KEY, STANDIN_PORT, VIP } from '../../lab/config';
-import { LAB_VAULT_PASSWORD_FILE, ensureLabSecrets } from '../../lab/secrets';
+import { ensureLabSecrets } from '../../lab/secrets';
 import { writeVipKnownHosts } from '../../lab/vip';
 import { LAB_START_TIMEOUT_MS, startLab, type LabHandle } from '../support/lab';
+import { recapStats, runPlaybook } from '../support/playbook-run';
 
-type Recap = Extract<RunEvent, { type: 'recap' }>;
-
-async function run(pb: Playbook, inventoryDir: string, ...args: string[]): Promise<{ code: number; events: RunEvent[]; errors: string[] }> {
-  const out: string[] = [];
-  const errors: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => errors.push(l), env: process.env, isTTY: false };
-  const code = await main(pb, ['-i', inventoryDir, '--vault-password-file', LAB_VAULT_PASSWORD_FILE, '--json', ...args], io);
-  return { code, events: out.map((l) => JSON.parse(l) as RunEvent), errors };
-}
-
-const recap = (events: RunEvent[]): Recap => events.find((e): e is Recap => e.type === 'recap')!;
+const run = runPlaybook;
 
 async function sh(conn: Connection, cmd: string): Promise<string> {
   const r = await conn.exec(cmd);
@@ -77,7 +65,7 @@ describe('site.ts on the two-node lab (real SSH, pacemaker, MariaDB)', function 
     const failures = r.events.filter((e) => e.type === 'result' && (e.status === 'failed' || e.status === 'unreachable'));
     expect(failures, JSON.stringify(failures)).to.deep.equal([]);
     expect(r.code).to.equal(0);
-    const stats = recap(r.events).stats;
+    const stats = recapStats(r);
     expect(stats.vprotect1!.failed + stats.vprotect2!.failed).to.equal(0);
     expect(stats.vprotect1!.changed).to.be.greaterThan(0);
   });
@@ -124,7 +112,7 @@ describe('site.ts on the two-node lab (real SSH, pacemaker, MariaDB)', function 
     expect(r.code).to.equal(0);
     const changed = r.events.filter((e) => e.type === 'result' && e.status === 'changed');
     expect(changed, JSON.stringify(changed)).to.deep.equal([]);
-    const stats = recap(r.events).stats;
+    const stats = recapStats(r);
     expect([stats.vprotect1!.changed, stats.vprotect2!.changed]).to.deep.equal([0, 0]);
   });
 
@@ -133,7 +121,7 @@ describe('site.ts on the two-node lab (real SSH, pacemaker, MariaDB)', function 
     expect(r.code).to.equal(0);
     const roles = new Set(r.events.flatMap((e) => (e.type === 'task' ? [e.task.role ?? '(play)'] : [])));
     expect([...roles]).to.deep.equal(['adoption_checks', 'mariadb_master_master']);
-    expect(recap(r.events).stats.vprotect1!.changed).to.equal(0);
+    expect(recapStats(r).vprotect1!.changed).to.equal(0);
   });
 
   it('fails over to vprotect2 and back; ssh to the floating IP answers as the active node', async () => {

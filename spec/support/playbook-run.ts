@@ -44,7 +44,7 @@ export function recapStats(r: PlaybookRun): Readonly<Record<string, HostStats>> 
   return recap.stats;
 }
 
-/** Every changed count of the recap is 0 and no task reported changed. */
+/** The results that changed something (a rerun on a converged cluster has none). */
 export function changedNothing(r: PlaybookRun): string[] {
   return withStatus(r, 'changed');
 }

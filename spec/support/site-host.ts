@@ -114,13 +114,12 @@ function siteHost(name: string, shared: Shared): FakeConnection {
     };
     const master = mysqlXml([{ File: `${name}-bin.000001`, Position: '328' }]);
     const live = {
-      server_id: name === 'vprotect1' ? '1' : '2', log_bin: '1', log_bin_on: '1', log_bin_basename: `/var/lib/mysql/${name}-bin`, relay_log_basename: `/var/lib/mysql/${name}-relay-bin`,
+      server_id: name === 'vprotect1' ? '1' : '2', log_bin: '1', log_bin_basename: `/var/lib/mysql/${name}-bin`, relay_log_basename: `/var/lib/mysql/${name}-relay-bin`,
       relay_log: `/var/lib/mysql/${name}-relay-bin`, datadir: '/var/lib/mysql/', pid_file: '/run/mysqld/mysqld.pid', binlog_format: 'ROW', replicate_do_db: 'vprotect',
-      aii: '2', aio: name === 'vprotect1' ? '1' : '2', auto_increment_increment: '2', auto_increment_offset: name === 'vprotect1' ? '1' : '2',
+      aii: '2', aio: name === 'vprotect1' ? '1' : '2',
       bind_address: '0.0.0.0', port: '3306', version: '10.11.6-MariaDB', gtid_domain_id: '0', gtid_binlog_pos: '', gtid_slave_pos: '',
     };
     if (sql.includes('@@version AS version')) return { stdout: mysqlXml([live]) + master + slave() };
-    if (sql.includes('@@log_bin AS log_bin_on')) return { stdout: mysqlXml([{ ...live, log_bin: live.log_bin_basename }]) };
     if (sql.includes('SHOW BINARY LOGS')) return { stdout: mysqlXml([{ Log_name: `${name}-bin.000001`, File_size: '328' }]) };
     if (sql.includes('@@relay_log_basename AS b')) return { stdout: mysqlXml([{ b: live.relay_log_basename }]) };
     if (sql.includes('@@datadir AS d')) return { stdout: mysqlXml([{ d: live.datadir }]) };
