@@ -329,7 +329,7 @@ describe('safety: faults on the lab', function () {
     await ctx.conn.put(dump, 'DROP TABLE IF EXISTS ha_replication_check;\nCREATE TABLE spec_faults_overwrite (id INT);\n', { mode: 0o600 });
     let message = '';
     try {
-      // As the mariadb role calls it, with mariadb_replace_peer_database left false.
+      // The module's own guard, named as a role would name it (the mariadb role's seed guards by rows first).
       await mysqlLoad({ database: 'vprotect', src: dump, force: false, forceVariable: 'mariadb_replace_peer_database' }).run(ctx);
     } catch (e) {
       message = (e as Error).message;

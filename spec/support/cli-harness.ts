@@ -92,6 +92,5 @@ export const SITE_GROUP_VARS: Readonly<Record<string, unknown>> = {
   pacemaker_destroy_foreign_cluster: true,
   drbd_enabled: false,
   vdo_enabled: false,
-  mariadb_replace_peer_database: true,
   ...SITE_SECRETS,
 };
