@@ -31,7 +31,11 @@ async function hostState(c: Connection): Promise<string> {
   );
 }
 
-const basenames = async (c: Connection): Promise<string> => (await sql(c, 'SELECT @@log_bin_basename, @@relay_log_basename')).trim();
+/** The binary log's basename and the relay log the replica reads (relay_log_basename is NULL while MariaDB's default applies). */
+async function basenames(c: Connection): Promise<string> {
+  const relay = /^\s*Relay_Log_File: (\S+)\.\d+$/m.exec(await run(c, "mysql -e 'SHOW SLAVE STATUS\\G'"))?.[1];
+  return `${(await sql(c, 'SELECT @@log_bin_basename')).trim()} ${relay}`;
+}
 
 describe('adopting a pair built by hand from the how-to (issue 13)', function () {
   this.timeout(20 * 60_000);
@@ -126,7 +130,7 @@ describe('adopting a pair built by hand from the how-to (issue 13)', function ()
       const r = await site_();
       expect(r.code, withStatus(r, 'failed').join('\n') + r.errors.join('\n')).to.equal(0);
       expect([await basenames(v1), await basenames(v2)]).to.deep.equal(names);
-      expect(names[0]).to.equal('/var/lib/mysql/mysqld-bin\tNULL');
+      expect(names[0]).to.equal('/var/lib/mysql/mysqld-bin mysqld-relay-bin');
       for (const c of [v1, v2]) {
         expect(await replicaThreads(c), c.host).to.equal('Yes Yes');
         // Not 'vprotect,vprotect': the hand-made line no longer adds to the drop-in's.
@@ -175,6 +179,8 @@ describe('adopting a pair built by hand from the how-to (issue 13)', function ()
 
   describe('a pair broken by renamed logs under running replicas (what the old role did: ERROR 1201 on both)', () => {
     before(async () => {
+      // The pair as the old role found it: replicating, caught up both ways.
+      await bothHoldAll(pair, 120);
       // The old drop-in, written and both servers restarted at once, as the old role's handler did.
       for (const [i, c] of [v1, v2].entries()) {
         const name = c.host;
