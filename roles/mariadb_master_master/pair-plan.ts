@@ -48,7 +48,7 @@ function optionRefusals(n: PairNode): string[] {
   if (s.options && !s.options.explained) {
     out.push(
       `${n.host}: cannot tell which option file sets what: my_print_defaults --mysqld reads ${s.options.printed.join(' ') || '(nothing)'}, ` +
-        `not what ${s.options.files.join(', ') || 'the default files'} hold; nothing is changed until they agree`,
+        `not what ${s.options.files.join(', ') || 'the default files'} ${s.options.files.length === 1 ? 'holds' : 'hold'}; nothing is changed until they agree`,
     );
   }
   return out;
