@@ -2,6 +2,7 @@
 import type { Connection, ExecOptions, ExecResult, Facts, HostName, PutOptions } from '../types';
 import { FACTS_SCRIPT, renderFacts } from '../facts';
 import { UnreachableError } from '../errors';
+import { renderSections, splitSectionsScript } from './framing';
 
 export type FakeReply = Partial<ExecResult> | ((cmd: string, opts: ExecOptions, host: FakeConnection) => Partial<ExecResult>);
 type Matcher = string | RegExp | ((cmd: string) => boolean);
@@ -54,7 +55,11 @@ export class FakeConnection implements Connection {
     return this;
   }
 
-  /** Commands run so far, facts gathering excluded. */
+  get loginIsRoot(): boolean {
+    return this.facts.user === 'root';
+  }
+
+  /** Commands run so far, facts gathering excluded (a probe round that gathered them counts as one command). */
   get commands(): string[] {
     return this.ops.flatMap((o) => (o.kind === 'exec' && o.cmd !== FACTS_SCRIPT ? [o.cmd] : []));
   }
@@ -62,6 +67,16 @@ export class FakeConnection implements Connection {
   async exec(cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {
     if (this.unreachable) throw new UnreachableError(this.host, 'connect ECONNREFUSED (fake)');
     this.ops.push({ kind: 'exec', cmd, opts });
+    // A probe round (several scripts in one command): each part answered as if it ran alone.
+    const round = splitSectionsScript(cmd);
+    if (round) {
+      const results = round.parts.map((part) => this.reply(part, opts));
+      return { code: 0, stdout: renderSections(round.token, results), stderr: results.map((r) => r.stderr).join('') };
+    }
+    return this.reply(cmd, opts);
+  }
+
+  private reply(cmd: string, opts: ExecOptions): ExecResult {
     if (cmd === FACTS_SCRIPT) return { code: 0, stdout: renderFacts(this.facts), stderr: '' };
     const rule = this.rules.find((r) => r.remaining > 0 && matches(r.match, cmd));
     if (!rule) return { code: 127, stdout: '', stderr: `fake host ${this.host}: no scripted reply for: ${cmd}` };

@@ -1,8 +1,9 @@
 // The wire format of a command, all of it: the script the host's /bin/sh runs (locale, env, cwd), the sudo
 // wrapping (none, `sudo -n`, or `sudo -S` with a per-call prompt and a ready line), the exec request and the
 // command-shell request built from them, and the marker lines the client reads back (pid, ready, exit status,
-// end of stderr) with their parsers. channel-run.ts and command-shell.ts only move bytes; local.ts runs the
-// same script and wrapping through child_process.
+// end of stderr) with their parsers, and the sections of a probe round (several read-only scripts in one
+// command, each one's output and exit status framed). channel-run.ts and command-shell.ts only move bytes;
+// local.ts runs the same script and wrapping through child_process.
 import { randomBytes } from 'node:crypto';
 import { q, sh } from '../shell';
 
@@ -145,4 +146,59 @@ export function shellMarkers(token: string): { readonly status: Buffer; readonly
 /** The exit status from the STATUS_DIGITS bytes after the status marker. */
 export function parseStatus(digits: Buffer): number {
   return Number(digits.toString('latin1'));
+}
+
+// ---- a probe round: several read-only scripts in one command ----
+
+// Plain words (a hex token, digits, underscores): echo and printf print them as they are, unquoted.
+const sectionStart = (token: string, i: number): string => `${token}_sec_${i}`;
+const sectionEnd = (token: string, i: number): string => `${token}_rc_${i}_`;
+
+/**
+ * One command running `parts` one after the other, each in its own subshell (its `exit`, `cd` and `set --`
+ * stay there) with stdin from /dev/null, its stdout between a start line and a line carrying its exit status.
+ * The command itself exits 0; parseSections splits its stdout back. Stderr is shared.
+ */
+export function sectionsScript(parts: readonly string[], token: string): string {
+  return parts
+    .map((part, i) => `echo ${sectionStart(token, i)}\n(\n${part}\n) </dev/null\nprintf '\\n%s%03d\\n' ${sectionEnd(token, i)} "$?"`)
+    .join('\n');
+}
+
+/** Each part's exit status and stdout from a sectionsScript command's stdout; undefined for a part that did not finish. */
+export function parseSections(stdout: string, token: string, count: number): ({ readonly code: number; readonly stdout: string } | undefined)[] {
+  return Array.from({ length: count }, (_, i) => {
+    const start = `${sectionStart(token, i)}\n`;
+    const end = `\n${sectionEnd(token, i)}`;
+    const from = stdout.indexOf(start);
+    const to = from < 0 ? -1 : stdout.indexOf(end, from + start.length);
+    if (to < 0) return undefined;
+    const digits = stdout.slice(to + end.length, to + end.length + STATUS_DIGITS);
+    if (!/^\d{3}$/.test(digits)) return undefined;
+    return { code: Number(digits), stdout: stdout.slice(from + start.length, to) };
+  });
+}
+
+/** For fake hosts in specs: the token and parts of a sectionsScript command, or undefined for any other command. */
+export function splitSectionsScript(command: string): { readonly token: string; readonly parts: string[] } | undefined {
+  const first = /^echo ([0-9a-f]+)_sec_0\n\(\n/.exec(command);
+  if (!first) return undefined;
+  const token = first[1]!;
+  const parts: string[] = [];
+  let at = 0;
+  for (let i = 0; ; i++) {
+    const head = `echo ${sectionStart(token, i)}\n(\n`;
+    if (!command.startsWith(head, at)) break;
+    const tail = `\n) </dev/null\nprintf '\\n%s%03d\\n' ${sectionEnd(token, i)} "$?"`;
+    const stop = command.indexOf(tail, at + head.length - 1);
+    if (stop < 0) return undefined;
+    parts.push(command.slice(at + head.length, stop));
+    at = stop + tail.length + 1;
+  }
+  return { token, parts };
+}
+
+/** For fake hosts in specs: the stdout a sectionsScript command prints for these parts' results. */
+export function renderSections(token: string, results: readonly { readonly code: number; readonly stdout: string }[]): string {
+  return results.map((r, i) => `${sectionStart(token, i)}\n${r.stdout}\n${sectionEnd(token, i)}${String(r.code).padStart(STATUS_DIGITS, '0')}\n`).join('');
 }

@@ -9,16 +9,20 @@ import {
   findPid,
   innerScript,
   isReady,
+  parseSections,
   parseStatus,
   pidMarker,
   promptCount,
   readyMarker,
+  renderSections,
+  sectionsScript,
   shellArgv,
   shellMarkers,
   shellRequest,
   STATUS_DIGITS,
   sudoMode,
   sudoPrompt,
+  splitSectionsScript,
 } from '../../../engine/connection/framing';
 import { LocalConnection } from '../../../engine/connection/local';
 import type { HostName } from '../../../engine/types';
@@ -127,6 +131,35 @@ describe('framing: the command shell', () => {
     expect(line.startsWith('sudo -n -- /bin/sh -c ')).to.equal(true);
     expect(execRequest({ command: 'id -u', sudo: 'nopasswd', token: 'x', reportPid: false })).to.equal(`exec ${line.slice(0, line.indexOf(' </dev/null'))}`);
     if (isRoot) expect(session(line).stdout.toString()).to.match(/^0\n/);
+  });
+});
+
+describe('framing: a probe round (several read-only scripts in one command)', () => {
+  const parts = ['printf "no newline"', 'echo one; exit 3', 'set -- a b; cd /tmp; echo "$# $(pwd)"', 'cat; echo "args $#, in $(pwd)"', 'true'];
+
+  it("runs each part in its own subshell: output, exit status, exit/set --/cd stay there, stdin is empty", () => {
+    const out = shell(sectionsScript(parts, 'ab12'), 'stdin the parts must not see\n');
+    expect(parseSections(out, 'ab12', parts.length)).to.deep.equal([
+      { code: 0, stdout: 'no newline' },
+      { code: 3, stdout: 'one\n' },
+      { code: 0, stdout: '2 /tmp\n' },
+      { code: 0, stdout: `args 0, in ${process.cwd()}\n` },
+      { code: 0, stdout: '' },
+    ]);
+  });
+
+  it('a part that did not finish (the command was cut off) has no section; another token finds nothing', () => {
+    const out = shell(sectionsScript(['echo a', 'echo b'], 'cd34'));
+    expect(parseSections(out.slice(0, out.indexOf('cd34_sec_1')), 'cd34', 2)).to.deep.equal([{ code: 0, stdout: 'a\n' }, undefined]);
+    expect(parseSections(out, 'ef56', 2)).to.deep.equal([undefined, undefined]);
+  });
+
+  it('fake hosts split the command back into its parts and print what a real shell prints', () => {
+    const cmd = sectionsScript(parts, 'ab12');
+    expect(splitSectionsScript(cmd)).to.deep.equal({ token: 'ab12', parts });
+    expect(splitSectionsScript('echo ab12_sec_0')).to.equal(undefined);
+    const real = parseSections(shell(cmd), 'ab12', parts.length);
+    expect(parseSections(renderSections('ab12', real.map((r) => r!)), 'ab12', parts.length)).to.deep.equal(real);
   });
 });
 
