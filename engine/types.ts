@@ -35,6 +35,8 @@ export interface PutOptions {
  */
 export interface Connection {
   readonly host: HostName;
+  /** True when the login user is the become user, so `become` runs a command as it is (no sudo). */
+  readonly loginIsBecomeUser?: boolean;
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
   /** Atomic: written to a temp file in the same directory, then renamed over the target. */
   put(path: string, content: string | Buffer, opts?: PutOptions): Promise<void>;
@@ -107,6 +109,74 @@ export interface Action<R extends ModuleResult = ModuleResult> {
   /** Checks that need no host (e.g. a template renders with the variables given). Throws ConfigError. */
   preflight?(): void;
   run(ctx: ModuleContext): Promise<R>;
+  /**
+   * The read-only state this call decides on, when its module declares a probe (modules/define.ts): the runner
+   * reads the probes of consecutive tasks in one command per host and runs only the calls whose state differs.
+   * Undefined when this call has no probe (a command without creates/removes). Throws what preflight throws.
+   */
+  probe?(flags: ProbeFlags): ActionProbe<R> | undefined;
 }
+
+/** The run's flags a probe's reads depend on (copy reads the old content only for --diff). */
+export interface ProbeFlags {
+  readonly check: boolean;
+  readonly diff: boolean;
+}
+
+/**
+ * A kind of read-only question about a host (files' state, a shell fragment's output). The runner asks all of a
+ * probe round's questions of one kind through the scripts it gives, each run in its own section of the round's
+ * one command (engine/connection/framing.ts frames them).
+ */
+export interface ProbeKind<Q, A> {
+  /** Names the kind in messages and -v output. */
+  readonly name: string;
+  /** Equal keys ask the same question: asked once per round (five lineinfile tasks on one file read it once). */
+  key(request: Q): string;
+  /** Read-only POSIX sh scripts answering every request given (each key once); stdin is /dev/null. */
+  scripts(requests: readonly Q[]): readonly string[];
+  /** Each request's answer from the outputs of those scripts (undefined: it did not finish), in order; undefined where it cannot tell. */
+  answers(outputs: readonly (ProbeOutput | undefined)[], requests: readonly Q[]): readonly (ProbeAnswer<A> | undefined)[];
+}
+
+/** What one section of a probe round printed, and its exit status. */
+export interface ProbeOutput {
+  readonly code: number;
+  readonly stdout: string;
+}
+
+export interface ProbeAnswer<A> {
+  readonly value: A;
+  /** Absolute paths the answer reflects, as asked and as resolved (symlinks): a task changing one makes it stale. */
+  readonly paths: readonly string[];
+}
+
+/** One question of a probe: its kind and the request. */
+export interface ProbeRead<Q = unknown, A = unknown> {
+  readonly kind: ProbeKind<Q, A>;
+  readonly request: Q;
+}
+
+/** What an Action's probe reads, and what the answers mean for it. */
+export interface ActionProbe<R extends ModuleResult = ModuleResult> {
+  readonly reads: readonly ProbeRead[];
+  /**
+   * At the task's turn, from the answers (answers.get(read) for each of `reads`): the result when the state needs
+   * nothing done (what run() would return), else the apply step, which gets the state read so it does not read
+   * it again. Throws when the answers cannot be used: run() then reads the state itself and reports any error.
+   */
+  decide(answers: ProbeAnswers, ctx: ModuleContext): ProbeDecision<R>;
+  /** Absolute paths the apply step may change, besides those its reads resolved to; undefined: anything. */
+  readonly writes?: readonly string[];
+}
+
+export interface ProbeAnswers {
+  /** The answer to one of the probe's reads; throws when the round could not answer it. */
+  get<A>(read: ProbeRead<unknown, A>): A;
+}
+
+export type ProbeDecision<R extends ModuleResult> =
+  | { readonly settled: R }
+  | { readonly apply: (ctx: ModuleContext) => Promise<R> };
 
 export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';

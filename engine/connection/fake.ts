@@ -55,7 +55,7 @@ export class FakeConnection implements Connection {
     return this;
   }
 
-  get loginIsRoot(): boolean {
+  get loginIsBecomeUser(): boolean {
     return this.facts.user === 'root';
   }
 

@@ -9,16 +9,20 @@ import { sh } from '../shell';
 import { innerScript, shellArgv, sudoMode } from './framing';
 
 export class LocalConnection implements Connection {
+  /** Become runs a command as it is when this process already is the become user. */
+  readonly loginIsBecomeUser: boolean;
+
   constructor(
     readonly host: HostName,
     /** Whom become runs commands as (sudo -n -u); root by default. */
     private readonly becomeUser = 'root',
-  ) {}
+  ) {
+    this.loginIsBecomeUser = becomeUser === 'root' ? process.getuid?.() === 0 : os.userInfo().username === becomeUser;
+  }
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     // No become password here: sudo -n, as over SSH without one.
-    const already = this.becomeUser === 'root' ? process.getuid?.() === 0 : os.userInfo().username === this.becomeUser;
-    const sudo = sudoMode(opts.become, already, undefined);
+    const sudo = sudoMode(opts.become, this.loginIsBecomeUser, undefined);
     const argv = shellArgv(innerScript({ command, env: opts.env, cwd: opts.cwd }), sudo, '', this.becomeUser);
     return new Promise((resolve, reject) => {
       const child = spawn(argv[0]!, argv.slice(1), {

@@ -64,6 +64,10 @@ export class SshConnection implements Connection {
     this.#settings = settings;
   }
 
+  get loginIsBecomeUser(): boolean {
+    return this.#settings.user === this.#settings.becomeUser;
+  }
+
   get stats(): ConnectionStats {
     return { ...this.counters };
   }
@@ -158,7 +162,7 @@ export class SshConnection implements Connection {
   private files(live: Live): FileTransport {
     return {
       host: this.host,
-      rootLogin: this.#settings.user === this.#settings.becomeUser,
+      rootLogin: this.loginIsBecomeUser,
       sftp: () => this.sftp(live.client),
       run: (command, opts) => this.runOn(live.client, command, opts),
     };
@@ -171,7 +175,7 @@ export class SshConnection implements Connection {
 
   private async runOn(client: Client, command: string, opts: RunOptions): Promise<RawResult> {
     const s = this.#settings;
-    const sudo = sudoMode(opts.become, s.user === s.becomeUser, s.becomePassword);
+    const sudo = sudoMode(opts.become, this.loginIsBecomeUser, s.becomePassword);
     const spec = { command, env: opts.env, cwd: opts.cwd, becomeUser: s.becomeUser };
     const plain = (opts.stdin === undefined || opts.stdin.length === 0) && opts.timeoutMs === undefined;
     if (plain && sudo !== 'password' && !this.shellOff) {

@@ -7,6 +7,7 @@ const clip = (s: string): string => (s.length > MAX ? `${s.slice(0, MAX)}… (${
 export function verboseConnection(conn: Connection, log: (line: string) => void): Connection {
   return {
     host: conn.host,
+    loginIsBecomeUser: conn.loginIsBecomeUser,
     async exec(command: string, opts?: ExecOptions): Promise<ExecResult> {
       const r = await conn.exec(command, opts);
       const out = [r.stdout && clip(r.stdout), r.stderr && `stderr: ${clip(r.stderr)}`].filter(Boolean).join('\n');
