@@ -6,7 +6,7 @@ import { ConfigError, ModuleError } from '../engine/errors';
 import { sh } from '../engine/shell';
 import { defineModule } from './define';
 import { must, probe } from './exec';
-import { fileProbeScript, parseFileProbe } from './lib/remote-file';
+import { fileStateScript, parseFileState } from './lib/remote-file';
 import { applyEdit } from './lib/edit-file';
 import { settingsDiff, type SettingChange } from './lib/diff';
 import { editLine } from './text/line-edit';
@@ -42,7 +42,7 @@ function check(p: SelinuxParams): void {
 export function readCommand(configFile: string, wantTypes: boolean): string {
   const lines = [
     'if command -v getenforce >/dev/null 2>&1; then echo "runtime=$(getenforce)"; else echo runtime=absent; fi',
-    fileProbeScript('cfg', configFile, { depth: 'content' }),
+    fileStateScript('cfg', [{ path: configFile, depth: 'content' }]),
   ];
   if (wantTypes) {
     // Listed with headings on every version; the type names are the lines that are one word.
@@ -72,7 +72,7 @@ export const selinux = defineModule<SelinuxParams, SelinuxResult>({
     const r = await probe(ctx, readCommand(configFile, Boolean(p.permissiveTypes?.length)));
     if (r.code !== 0) throw new ModuleError(`reading SELinux state on ${ctx.host} failed (exit ${r.code}): ${r.stderr.trim().slice(-400) || 'no output'}`, r);
     const runtimeLine = /^runtime=(.*)$/m.exec(r.stdout)?.[1] ?? 'absent';
-    const cfg = parseFileProbe('cfg', configFile, r.stdout);
+    const cfg = parseFileState('cfg', [{ path: configFile, depth: 'content' }], r.stdout)[0]!;
     // Without a config file there is no policy to run (Debian with selinux-utils says "Disabled" here).
     if (cfg.kind === 'absent') return { changed: false, present: false, rebootRequired: false, msg: 'SELinux is not installed' };
     const runtime = toMode(runtimeLine);

@@ -1,6 +1,9 @@
-// Reading a remote file's state in one round trip: type, mode, owner, real path, sha256 and,
-// when asked, the bytes (base64, so any content survives the trip through stdout).
-import type { ModuleContext } from '../../engine/types';
+// Reading remote files' state in one round trip: type, mode, owner, real path, sha256 and, when asked, the
+// bytes (base64, so any content survives the trip through stdout). One script for any number of files: one
+// stat and one sha256sum over all of them (the shell's builtins find which exist and their real paths), so a
+// probe round of twenty file tasks forks two processes, not a hundred. FILE_STATE is that script as a probe
+// kind (engine/types.ts): the runner asks every file a round's probes read through it.
+import type { ModuleContext, ProbeKind, ProbeRead } from '../../engine/types';
 import { ModuleError } from '../../engine/errors';
 import { q } from '../../engine/shell';
 import { probe } from '../exec';
@@ -29,7 +32,7 @@ export interface RemoteFile {
   readonly parentIsDir: boolean;
 }
 
-export interface ProbeOptions {
+export interface FileStateOptions {
   /** 'meta': stat only; 'hash': plus sha256 of a regular file; 'content': plus its bytes. */
   readonly depth: 'meta' | 'hash' | 'content';
   /** Follow symlinks (default). The file module looks at links themselves. */
@@ -38,59 +41,120 @@ export interface ProbeOptions {
   readonly maxContentBytes?: number;
 }
 
+/** One file to read, with how deep. */
+export interface FileRequest extends FileStateOptions {
+  /** Absolute. */
+  readonly path: string;
+}
+
 export const DEFAULT_MAX_CONTENT = 16 * 1024 * 1024;
 
+const STAT_FORMAT = `'%F|%a|%u|%g|%U|%G|%s'`;
+
 /**
- * A POSIX sh fragment printing `TAG.key=value` lines about PATH. TAG lets several probes share one
- * command (e.g. selinux reads its config file alongside getenforce). Exits 1 when the file exists but
- * cannot be read, leaving the shell's own message on stderr.
+ * A POSIX sh script printing `TAGi.key=value` lines about requests[i], then the stat and sha256sum output of
+ * the files that need them under `TAG.stat-L:`, `TAG.stat-P:` and `TAG.sums:` headers, in the order of the
+ * `TAGi.e`, `TAGi.E` and `TAGi.h` lines before them. TAG lets several readers share one command (selinux reads
+ * its config file alongside getenforce). Exits 1 when a file exists but cannot be read, leaving the shell's
+ * own message on stderr. Uses the positional parameters and changes directory.
  */
-export function fileProbeScript(tag: string, path: string, opts: ProbeOptions): string {
-  if (!/^[a-z][a-z0-9_]*$/.test(tag)) throw new Error(`bad probe tag ${tag}`);
-  const follow = opts.follow ?? true;
-  const L = follow ? '-L ' : '';
-  const exists = follow ? '[ -e "$p" ]' : '{ [ -e "$p" ] || [ -L "$p" ]; }';
+export function fileStateScript(tag: string, requests: readonly FileRequest[]): string {
+  if (!/^[a-z][a-z0-9_]*$/.test(tag)) throw new Error(`bad file state tag ${tag}`);
+  const real = `${tag}_real`;
   const lines = [
-    `p=${q(path)}`,
-    `if ${exists}; then`,
-    `  s=$(stat ${L}-c '%F|%a|%u|%g|%U|%G|%s' -- "$p") || exit 1`,
-    `  printf '${tag}.stat=%s\\n' "$s"`,
-    `  printf '${tag}.real=%s\\n' "$(readlink -f -- "$p")"`,
+    'cd / || exit 1',
+    // The real path as `readlink -f` gives it, with builtins when the last component is no symlink; $3: exists.
+    `${real}() {`,
+    '  case $2 in */|*/.|*/..) ;; *)',
+    `    if [ ! -L "$2" ] && cd -P -- "\${2%/*}/" 2>/dev/null; then`,
+    `      printf '%s.real=%s\\n' "$1" "\${PWD%/}/\${2##*/}"; [ "$3" = 1 ] || printf '%s.parent=dir\\n' "$1"; cd /; return 0`,
+    '    fi;;',
+    '  esac',
+    `  x=$(readlink -f -- "$2") && [ -n "$x" ] || return 0`,
+    `  printf '%s.real=%s\\n' "$1" "$x"; [ "$3" = 1 ] || { [ -d "$(dirname -- "$x")" ] && printf '%s.parent=dir\\n' "$1"; }; return 0`,
+    '}',
   ];
-  if (!follow) lines.push(`  if [ -L "$p" ]; then printf '${tag}.link=%s\\n' "$(readlink -- "$p")"; fi`);
-  if (opts.depth !== 'meta') {
-    lines.push(`  if [ -f "$p" ]${follow ? '' : ' && [ ! -L "$p" ]'}; then`);
-    lines.push(`    h=$(sha256sum < "$p") || exit 1`, `    printf '${tag}.sha256=%s\\n' "\${h%% *}"`);
-    if (opts.depth === 'content') {
-      const max = opts.maxContentBytes ?? DEFAULT_MAX_CONTENT;
-      lines.push(`    if [ "\${s##*|}" -le ${max} ]; then b=$(base64 -w0 < "$p") || exit 1; printf '${tag}.b64=%s\\n' "$b"; fi`);
-    }
-    lines.push('  fi');
+  const exists = (r: FileRequest): string => ((r.follow ?? true) ? '[ -e "$p" ]' : '{ [ -e "$p" ] || [ -L "$p" ]; }');
+  const regular = (r: FileRequest): string => ((r.follow ?? true) ? '[ -f "$p" ]' : '[ -f "$p" ] && [ ! -L "$p" ]');
+  const each = (pick: (r: FileRequest) => boolean, body: (r: FileRequest, t: string) => string[]): void => {
+    requests.forEach((r, i) => {
+      if (pick(r)) lines.push(`p=${q(r.path)}`, ...body(r, `${tag}${i}`));
+    });
+  };
+  // Which exist, their real paths, and the stat list of each mode (the order the stat lines come in).
+  const statList = (follow: boolean, mark: string, header: string): void => {
+    lines.push('set --');
+    each(
+      (r) => (r.follow ?? true) === follow,
+      (r, t) => [
+        `if ${exists(r)}; then set -- "$@" "$p"; echo ${t}.${mark}; ${real} ${t} "$p" 1`,
+        ...((r.follow ?? true) ? [] : [`  if [ -L "$p" ]; then printf '${t}.link=%s\\n' "$(readlink -- "$p")"; fi`]),
+        `else echo ${t}.stat=absent; ${real} ${t} "$p" 0; fi`,
+      ],
+    );
+    lines.push(`if [ $# -gt 0 ]; then echo ${tag}.${header}:; stat ${follow ? '-L ' : ''}-c ${STAT_FORMAT} -- "$@" || exit 1; fi`);
+  };
+  if (requests.some((r) => r.follow ?? true)) statList(true, 'e', 'stat-L');
+  if (requests.some((r) => !(r.follow ?? true))) statList(false, 'E', 'stat-P');
+  if (requests.some((r) => r.depth !== 'meta')) {
+    lines.push('set --');
+    each(
+      (r) => r.depth !== 'meta',
+      (r, t) => [`if ${regular(r)}; then set -- "$@" "$p"; echo ${t}.h; fi`],
+    );
+    lines.push(`if [ $# -gt 0 ]; then echo ${tag}.sums:; sha256sum -- "$@" || exit 1; fi`);
   }
-  lines.push(
-    'else',
-    `  echo ${tag}.stat=absent`,
-    `  r=$(readlink -f -- "$p") && [ -n "$r" ] && printf '${tag}.real=%s\\n' "$r" && [ -d "$(dirname -- "$r")" ] && echo ${tag}.parent=dir`,
-    'fi',
-    'true',
+  each(
+    (r) => r.depth === 'content',
+    (r, t) => [
+      `if ${regular(r)}; then z=$(stat -L -c %s -- "$p") || exit 1`,
+      `  if [ "$z" -le ${r.maxContentBytes ?? DEFAULT_MAX_CONTENT} ]; then b=$(base64 -w0 < "$p") || exit 1; printf '${t}.b64=%s\\n' "$b"; fi`,
+      'fi',
+    ],
   );
+  lines.push('true');
   return lines.join('\n');
 }
 
-/** Parse the `TAG.key=value` lines of one probe out of a command's stdout. */
-export function parseFileProbe(tag: string, path: string, stdout: string): RemoteFile {
-  const kv = new Map<string, string>();
-  const prefix = `${tag}.`;
-  for (const line of stdout.split('\n')) {
-    if (!line.startsWith(prefix)) continue;
-    const eq = line.indexOf('=');
-    if (eq > 0) kv.set(line.slice(prefix.length, eq), line.slice(eq + 1));
+/** Each request's state from the output of fileStateScript(tag, requests). */
+export function parseFileState(tag: string, requests: readonly FileRequest[], stdout: string): RemoteFile[] {
+  const kv = requests.map(() => new Map<string, string>());
+  const order: Record<'e' | 'E' | 'h', number[]> = { e: [], E: [], h: [] };
+  const blocks: Record<string, { readonly marks: number[]; readonly key: string }> = {
+    [`${tag}.stat-L:`]: { marks: order.e, key: 'stat' },
+    [`${tag}.stat-P:`]: { marks: order.E, key: 'stat' },
+    [`${tag}.sums:`]: { marks: order.h, key: 'sha256' },
+  };
+  const lines = stdout.split('\n');
+  const indexed = new RegExp(`^${tag}(\\d+)\\.([a-zA-Z0-9]+)(?:=(.*))?$`);
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!;
+    const block = blocks[line];
+    if (block) {
+      // The lines after a header belong, in order, to the requests marked before it.
+      for (const i of block.marks) {
+        const row = lines[++n] ?? '';
+        kv[i]?.set(block.key, block.key === 'stat' ? row : (/^\\?([0-9a-f]{64})/.exec(row)?.[1] ?? ''));
+      }
+      continue;
+    }
+    const m = indexed.exec(line);
+    if (!m) continue;
+    const i = Number(m[1]);
+    const key = m[2]!;
+    if (!kv[i]) continue;
+    if (key === 'e' || key === 'E' || key === 'h') order[key].push(i);
+    else if (m[3] !== undefined) kv[i].set(key, m[3]);
   }
+  return requests.map((r, i) => toRemoteFile(r.path, kv[i]!));
+}
+
+function toRemoteFile(path: string, kv: ReadonlyMap<string, string>): RemoteFile {
   const stat = kv.get('stat');
   if (stat === undefined) throw new ModuleError(`could not read the state of ${path}: the probe printed nothing for it`);
   const realPath = kv.get('real') || path;
   if (stat === 'absent') return { path, realPath, kind: 'absent', parentIsDir: kv.get('parent') === 'dir' };
-  // %F|%a|%u|%g|%U|%G|%s; names cannot hold '|', so split from both ends is unambiguous.
+  // %F|%a|%u|%g|%U|%G|%s; names cannot hold '|', so the split is unambiguous.
   const [type = '', mode = '', uid = '', gid = '', owner = '', group = '', size = ''] = stat.split('|');
   const b64 = kv.get('b64');
   return {
@@ -104,7 +168,7 @@ export function parseFileProbe(tag: string, path: string, stdout: string): Remot
     group,
     size: Number(size),
     linkTarget: kv.get('link'),
-    sha256: kv.get('sha256'),
+    sha256: kv.get('sha256') || undefined,
     content: b64 === undefined ? undefined : Buffer.from(b64, 'base64'),
     parentIsDir: true,
   };
@@ -118,12 +182,29 @@ function kindOf(statType: string): FileKind {
 }
 
 /** One exec: the file's state. Fails (ModuleError with stderr) only when it exists but cannot be read. */
-export async function readRemoteFile(ctx: ModuleContext, path: string, opts: ProbeOptions): Promise<RemoteFile> {
-  const r = await probe(ctx, fileProbeScript('f', path, opts));
+export async function readRemoteFile(ctx: ModuleContext, path: string, opts: FileStateOptions): Promise<RemoteFile> {
+  const request = { path, ...opts };
+  const r = await probe(ctx, fileStateScript('f', [request]));
   if (r.code !== 0) {
     throw new ModuleError(`cannot read ${path} on ${ctx.host} (exit ${r.code}): ${r.stderr.trim().slice(-400) || 'no output'}`, r);
   }
-  return parseFileProbe('f', path, r.stdout);
+  return parseFileState('f', [request], r.stdout)[0]!;
+}
+
+/** File states as a probe kind: a round's file reads in one script; a file that cannot be read fails them all. */
+export const FILE_STATE: ProbeKind<FileRequest, RemoteFile> = {
+  name: 'file state',
+  key: (r) => JSON.stringify([r.path, r.depth, r.follow ?? true, r.maxContentBytes ?? DEFAULT_MAX_CONTENT]),
+  scripts: (requests) => [fileStateScript('f', requests)],
+  answers([out], requests) {
+    if (!out || out.code !== 0) return requests.map(() => undefined);
+    return parseFileState('f', requests, out.stdout).map((value) => ({ value, paths: [...new Set([value.path, value.realPath])] }));
+  },
+};
+
+/** One file's state as a probe read. */
+export function fileRead(request: FileRequest): ProbeRead<FileRequest, RemoteFile> {
+  return { kind: FILE_STATE, request };
 }
 
 /** Whether a wanted owner (name or numeric id) is the file's. */

@@ -1,4 +1,4 @@
-// A small filesystem behind a FakeConnection for module specs: the modules' file probes
+// A small filesystem behind a FakeConnection for module specs: the modules' file state scripts
 // (modules/lib/remote-file.ts) are answered from it, put() writes into it (conn.files), and the
 // attribute/creation commands the file modules issue (mkdir, touch, chmod, chown, rm, ln) change it.
 // So a second run sees the first run's result, as on a real host.
@@ -24,49 +24,103 @@ export interface FakeFs {
 
 const ids = (name: string): number => (name === 'root' ? 0 : /^\d+$/.test(name) ? Number(name) : 1000);
 
-function statLine(tag: string, type: string, node: FakeNode, size: number): string {
-  return `${tag}.stat=${type}|${node.mode.toString(8)}|${ids(node.owner)}|${ids(node.group)}|${node.owner}|${node.group}|${size}\n`;
+/** One request of a file state script (modules/lib/remote-file.ts), as the fake reads it back from the script. */
+interface ScriptRequest {
+  readonly path: string;
+  readonly follow: boolean;
+  hash: boolean;
+  /** Content limit when the bytes are asked for. */
+  max?: number;
 }
 
-/** The probe's output for one path, as the real script prints it. */
-export function renderProbe(
-  tag: string,
-  filePath: string,
-  files: ReadonlyMap<string, FakeFile>,
-  fsx: FakeFs,
-  depth: 'meta' | 'hash' | 'content',
-  follow = true,
-): string {
+/** What the fake filesystem holds at a path, as `stat` (following links or not) and `readlink -f` see it. */
+type Seen =
+  | { readonly kind: 'absent'; readonly real?: string }
+  | { readonly kind: 'present'; readonly stat: string; readonly real: string; readonly link?: string; readonly regular: boolean; readonly content?: Buffer };
+
+function seen(filePath: string, files: ReadonlyMap<string, FakeFile>, fsx: FakeFs, follow: boolean): Seen {
+  const statOf = (type: string, node: FakeNode, size: number): string =>
+    `${type}|${node.mode.toString(8)}|${ids(node.owner)}|${ids(node.group)}|${node.owner}|${node.group}|${size}`;
   const link = fsx.links.get(filePath);
   if (link !== undefined) {
     const target = path.posix.resolve(path.posix.dirname(filePath), link);
-    if (!follow) return `${statLine(tag, 'symbolic link', { mode: 0o777, owner: 'root', group: 'root' }, link.length)}${tag}.real=${target}\n${tag}.link=${link}\n`;
-    return renderProbe(tag, target, files, fsx, depth, follow);
+    if (!follow) return { kind: 'present', stat: statOf('symbolic link', { mode: 0o777, owner: 'root', group: 'root' }, link.length), real: target, link, regular: false };
+    return seen(target, files, fsx, follow);
   }
   const dir = fsx.dirs.get(filePath);
-  if (dir) return `${statLine(tag, 'directory', dir, 4096)}${tag}.real=${filePath}\n`;
+  if (dir) return { kind: 'present', stat: statOf('directory', dir, 4096), real: filePath, regular: false };
   const file = files.get(filePath);
-  if (!file) {
-    const parentOk = !fsx.missingDirs.has(path.posix.dirname(filePath));
-    return `${tag}.stat=absent\n${parentOk ? `${tag}.real=${filePath}\n${tag}.parent=dir\n` : ''}`;
-  }
+  if (!file) return { kind: 'absent', real: fsx.missingDirs.has(path.posix.dirname(filePath)) ? undefined : filePath };
   const node = { mode: file.mode ?? 0o644, owner: file.owner ?? 'root', group: file.group ?? 'root' };
-  let out = statLine(tag, file.content.length ? 'regular file' : 'regular empty file', node, file.content.length) + `${tag}.real=${filePath}\n`;
-  if (depth !== 'meta') out += `${tag}.sha256=${createHash('sha256').update(file.content).digest('hex')}\n`;
-  if (depth === 'content') out += `${tag}.b64=${file.content.toString('base64')}\n`;
-  return out;
+  return { kind: 'present', stat: statOf(file.content.length ? 'regular file' : 'regular empty file', node, file.content.length), real: filePath, regular: true, content: file.content };
 }
 
-/** The path a probe script is about: its first line is `p='PATH'`. */
-export function probedPath(cmd: string): string | undefined {
-  const first = cmd.split('\n')[0] ?? '';
-  if (!first.startsWith('p=')) return undefined;
-  const words = parse(first.slice(2));
-  return typeof words[0] === 'string' ? words[0] : undefined;
+/** The tag and requests of a file state script, or undefined for any other command. */
+function fileStateRequests(cmd: string): { readonly tag: string; readonly requests: Map<number, ScriptRequest> } | undefined {
+  const head = /^cd \/ \|\| exit 1\n([a-z][a-z0-9_]*)_real\(\) \{/.exec(cmd);
+  if (!head) return undefined;
+  const tag = head[1]!;
+  const requests = new Map<number, ScriptRequest>();
+  let current = '';
+  for (const line of cmd.split('\n')) {
+    if (line.startsWith('p=')) {
+      const w = parse(line.slice(2));
+      current = typeof w[0] === 'string' ? w[0] : '';
+      continue;
+    }
+    const mark = new RegExp(`echo ${tag}(\\d+)\\.([eEh])\\b`).exec(line);
+    const b64 = new RegExp(`-le (\\d+) \\].*'${tag}(\\d+)\\.b64=`).exec(line);
+    if (mark) {
+      const i = Number(mark[1]);
+      if (mark[2] === 'h') requests.get(i)!.hash = true;
+      else requests.set(i, { path: current, follow: mark[2] === 'e', hash: false });
+    } else if (b64) requests.get(Number(b64[2]))!.max = Number(b64[1]);
+  }
+  return { tag, requests };
 }
 
-function probeDepth(cmd: string): 'meta' | 'hash' | 'content' {
-  return cmd.includes('base64 -w0') ? 'content' : cmd.includes('sha256sum') ? 'hash' : 'meta';
+/** What the file state script prints for `requests` on the fake filesystem. */
+export function renderFileState(tag: string, requests: ReadonlyMap<number, ScriptRequest>, files: ReadonlyMap<string, FakeFile>, fsx: FakeFs): string {
+  const out: string[] = [];
+  const states = new Map([...requests].map(([i, r]) => [i, seen(r.path, files, fsx, r.follow)] as const));
+  for (const follow of [true, false]) {
+    const stats: string[] = [];
+    for (const [i, r] of requests) {
+      if (r.follow !== follow) continue;
+      const s = states.get(i)!;
+      if (s.kind === 'absent') out.push(`${tag}${i}.stat=absent`, ...(s.real ? [`${tag}${i}.real=${s.real}`, `${tag}${i}.parent=dir`] : []));
+      else {
+        out.push(`${tag}${i}.${follow ? 'e' : 'E'}`, `${tag}${i}.real=${s.real}`, ...(s.link !== undefined ? [`${tag}${i}.link=${s.link}`] : []));
+        stats.push(s.stat);
+      }
+    }
+    if (stats.length) out.push(`${tag}.stat-${follow ? 'L' : 'P'}:`, ...stats);
+  }
+  const sums: string[] = [];
+  for (const [i, r] of requests) {
+    const s = states.get(i)!;
+    if (!r.hash || s.kind !== 'present' || !s.regular) continue;
+    out.push(`${tag}${i}.h`);
+    sums.push(`${createHash('sha256').update(s.content!).digest('hex')}  ${r.path}`);
+  }
+  if (sums.length) out.push(`${tag}.sums:`, ...sums);
+  for (const [i, r] of requests) {
+    const s = states.get(i)!;
+    if (r.max !== undefined && s.kind === 'present' && s.regular && s.content!.length <= r.max) out.push(`${tag}${i}.b64=${s.content!.toString('base64')}`);
+  }
+  return out.map((l) => `${l}\n`).join('');
+}
+
+/** The output of a file state script embedded in `cmd` (selinux reads its config file alongside getenforce). */
+export function renderFileStateOf(cmd: string, files: ReadonlyMap<string, FakeFile>, fsx: FakeFs): string {
+  const at = cmd.indexOf('cd / || exit 1\n');
+  const found = at < 0 ? undefined : fileStateRequests(cmd.slice(at));
+  return found ? renderFileState(found.tag, found.requests, files, fsx) : '';
+}
+
+/** Whether the command reads file states only (a file state script). */
+export function isFileState(cmd: string): boolean {
+  return fileStateRequests(cmd) !== undefined;
 }
 
 /** Apply one simple command (argv) to the fake filesystem; false when it is not one we emulate. */
@@ -129,10 +183,7 @@ export function fakeFs(conn: FakeConnection, init: Partial<{ dirs: Record<string
     links: new Map(Object.entries(init.links ?? {})),
     missingDirs: new Set(init.missingDirs ?? []),
   };
-  conn.on(
-    (cmd) => probedPath(cmd) !== undefined && cmd.includes('f.stat=absent'),
-    (cmd, _o, host) => ({ stdout: renderProbe('f', probedPath(cmd)!, host.files, fsx, probeDepth(cmd), cmd.includes('stat -L')) }),
-  );
+  conn.on(isFileState, (cmd, _o, host) => ({ stdout: renderFileStateOf(cmd, host.files, fsx) }));
   // `a && b && c` of the emulated commands; anything else stays unscripted (exit 127).
   conn.on(
     (cmd) => /^(mkdir|touch|chmod|chown|rm|rmdir|ln) /.test(cmd),
@@ -155,7 +206,7 @@ export function fakeFs(conn: FakeConnection, init: Partial<{ dirs: Record<string
 
 /** Commands other than file probes, for asserting what a module changed. */
 export function changingCommands(conn: FakeConnection): string[] {
-  return conn.commands.filter((c) => probedPath(c) === undefined);
+  return conn.commands.filter((c) => !isFileState(c));
 }
 
 export const puts = (conn: FakeConnection) =>

@@ -10,9 +10,10 @@ import type { Vars } from '../../engine/dsl';
 import type { ExecResult } from '../../engine/types';
 import type { FakeConnection } from '../../engine/connection/fake';
 import { FACTS_SCRIPT } from '../../engine/facts';
+import { splitSectionsScript } from '../../engine/connection/framing';
 import { fakeFacts } from '../../engine/connection/fake';
 import { fakeCluster, type FakeCluster } from './fake-run';
-import { fakeFs, probedPath } from './fake-files';
+import { fakeFs, isFileState } from './fake-files';
 
 const fixture = (name: string): string => readFileSync(path.join(__dirname, '../fixtures', name), 'utf8');
 
@@ -270,7 +271,7 @@ const READ_ONLY = [
 export function changes(h: FakeConnection, sinceOp = 0): string[] {
   return h.ops.slice(sinceOp).flatMap((o) => {
     if (o.kind === 'put') return /^\/tmp\/\.drbd-check-/.test(o.path) ? [] : [`put ${o.path}`];
-    if (o.kind !== 'exec' || o.cmd === FACTS_SCRIPT || probedPath(o.cmd) !== undefined) return [];
+    if (o.kind !== 'exec' || o.cmd === FACTS_SCRIPT || isFileState(o.cmd) || splitSectionsScript(o.cmd)) return [];
     if (READ_ONLY.some((r) => r.test(o.cmd))) return [];
     return [o.cmd];
   });

@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { ConfigError, ModuleError } from '../../../engine/errors';
 import { copy, DIFF_MAX_BYTES } from '../../../modules/copy';
 import { template } from '../../../modules/template';
-import { fileProbeScript } from '../../../modules/lib/remote-file';
+import { fileStateScript } from '../../../modules/lib/remote-file';
 import { fakeHost, moduleContext } from '../../support/module-context';
-import { changingCommands, fakeFs, puts } from '../../support/fake-files';
+import { changingCommands, fakeFs, isFileState, puts } from '../../support/fake-files';
 
 describe('copy (fake host)', () => {
   it('reads the state with one probe (hash only), writes once with put, then is a no-op', async () => {
@@ -16,7 +16,7 @@ describe('copy (fake host)', () => {
     const ctx = moduleContext(conn);
     const first = await copy({ dest: '/etc/vprotect/x.conf', content: 'a=1\n', mode: '0640', owner: 'vprotect' }).run(ctx);
     expect(first).to.deep.include({ changed: true, msg: 'created /etc/vprotect/x.conf' });
-    expect(conn.commands).to.deep.equal([fileProbeScript('f', '/etc/vprotect/x.conf', { depth: 'hash', maxContentBytes: DIFF_MAX_BYTES })]);
+    expect(conn.commands).to.deep.equal([fileStateScript('f', [{ path: '/etc/vprotect/x.conf', depth: 'hash', maxContentBytes: DIFF_MAX_BYTES }])]);
     expect(conn.commands[0]).to.include('sha256sum').and.not.include('base64');
     expect(puts(conn)).to.deep.equal([{ path: '/etc/vprotect/x.conf', content: 'a=1\n', opts: { mode: 0o640, owner: 'vprotect', group: undefined, become: false } }]);
     const second = await copy({ dest: '/etc/vprotect/x.conf', content: 'a=1\n', mode: '0640', owner: 'vprotect' }).run(ctx);
@@ -73,7 +73,7 @@ describe('copy (fake host)', () => {
     const dir = await copy({ dest: '/etc/drbd.d', content: 'x' }).run(ctx).catch((e: unknown) => e);
     expect((dir as Error).message).to.equal('/etc/drbd.d on h is a directory, not a regular file');
     const denied = fakeHost('h2');
-    denied.on(/^p=/, { code: 1, stderr: "sh: 1: cannot open /root/secret: Permission denied\n" });
+    denied.on(isFileState, { code: 1, stderr: "sh: 1: cannot open /root/secret: Permission denied\n" });
     const err = await copy({ dest: '/root/secret', content: 'x' }).run(moduleContext(denied)).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(ModuleError);
     expect((err as Error).message).to.equal('cannot read /root/secret on h2 (exit 1): sh: 1: cannot open /root/secret: Permission denied');

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ConfigError, ModuleError } from '../../../engine/errors';
 import { parsePermissive, readCommand, selinux } from '../../../modules/selinux';
 import { fakeHost, moduleContext } from '../../support/module-context';
-import { fakeFs, puts, renderProbe } from '../../support/fake-files';
+import { fakeFs, puts, renderFileStateOf } from '../../support/fake-files';
 import { fixture } from '../../support/module-fixtures';
 
 const RHEL_CONFIG = '# This file controls the state of SELinux on the system.\nSELINUX=enforcing\nSELINUXTYPE=targeted\n';
@@ -15,7 +15,7 @@ function selinuxHost(runtime: string | undefined, permissive: string | undefined
   conn.on('command -v getenforce', (cmd, _o, host) => ({
     stdout:
       `runtime=${state.runtime ?? 'absent'}\n` +
-      renderProbe('cfg', '/etc/selinux/config', host.files, fsx, 'content') +
+      renderFileStateOf(cmd, host.files, fsx) +
       (cmd.includes('semanage permissive -l') ? (state.permissive === undefined ? 'semanage=absent\n' : `@permissive\n${state.permissive}`) : ''),
   }));
   conn.on(/^(setenforce|semanage)/, (cmd) => {

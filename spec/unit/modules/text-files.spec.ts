@@ -5,7 +5,7 @@ import { lineinfile } from '../../../modules/lineinfile';
 import { blockinfile } from '../../../modules/blockinfile';
 import { iniFile } from '../../../modules/ini_file';
 import { hostsEntry } from '../../../modules/hosts_entry';
-import { fileProbeScript } from '../../../modules/lib/remote-file';
+import { fileStateScript } from '../../../modules/lib/remote-file';
 import { fakeHost, moduleContext } from '../../support/module-context';
 import { fakeFs, puts } from '../../support/fake-files';
 
@@ -22,7 +22,7 @@ describe('text file modules (fake host)', () => {
     const ctx = moduleContext(conn);
     const action = lineinfile({ path: '/etc/selinux/config', regexp: '^SELINUX=', line: 'SELINUX=permissive' });
     const r = await action.run(ctx);
-    expect(conn.commands).to.deep.equal([fileProbeScript('f', '/etc/selinux/config', { depth: 'content' })]);
+    expect(conn.commands).to.deep.equal([fileStateScript('f', [{ path: '/etc/selinux/config', depth: 'content' }])]);
     expect(puts(conn).map((p) => p.content)).to.deep.equal(['# SELINUX= can take one of these three values:\nSELINUX=permissive\nSELINUXTYPE=targeted\n']);
     expect(r.diffs![0]).to.deep.include({ path: '/etc/selinux/config' });
     expect((await action.run(ctx)).changed).to.equal(false);

@@ -8,7 +8,7 @@ import { slurp } from '../../../modules/slurp';
 import { fetch } from '../../../modules/fetch';
 import { copyFromHost } from '../../../modules/copy_from_host';
 import { fakeHost, moduleContext } from '../../support/module-context';
-import { fakeFs, puts } from '../../support/fake-files';
+import { changingCommands, fakeFs, puts } from '../../support/fake-files';
 
 describe('slurp (fake host)', () => {
   it('reads with get (no command line), as text or base64; secret content is registered', async () => {
@@ -79,7 +79,7 @@ describe('copy_from_host (fake hosts)', () => {
     const { dst, ctx } = pair();
     dst.file('/opt/vprotect/.session.properties', 'session=abc\n', { mode: 0o644, owner: 'vprotect', group: 'vprotect' });
     await action.run(ctx);
-    expect(dst.commands.filter((c) => !c.startsWith('p='))).to.deep.equal(['chmod 0600 -- /opt/vprotect/.session.properties']);
+    expect(changingCommands(dst)).to.deep.equal(['chmod 0600 -- /opt/vprotect/.session.properties']);
     expect(puts(dst)).to.deep.equal([]);
   });
 
