@@ -59,11 +59,15 @@ export function renderFacts(f: Facts): string {
   return lines.map((l) => P + l).join('\n') + '\n';
 }
 
-export async function gatherFacts(conn: Connection): Promise<Facts> {
-  const r = await conn.exec(FACTS_SCRIPT);
+/** The facts from FACTS_SCRIPT's exit status and output; throws when it printed no hostname. */
+export function factsFrom(r: { readonly code: number; readonly stdout: string; readonly stderr?: string }): Facts {
   const facts = parseFacts(r.stdout);
   if (!facts.hostname) {
-    throw new ModuleError(`fact gathering printed no hostname (exit ${r.code}): ${r.stderr.trim().slice(-300)}`);
+    throw new ModuleError(`fact gathering printed no hostname (exit ${r.code}): ${(r.stderr ?? '').trim().slice(-300)}`);
   }
   return facts;
+}
+
+export async function gatherFacts(conn: Connection): Promise<Facts> {
+  return factsFrom(await conn.exec(FACTS_SCRIPT));
 }

@@ -51,6 +51,11 @@ export class HostState {
     }
   }
 
+  /** Facts read in the same command as other state (a probe round): kept unless gathered already. */
+  adoptFacts(f: Facts): void {
+    this.factsValue ??= f;
+  }
+
   /** Facts if gathered already (for hostvars of other hosts). */
   get gatheredFacts(): Facts | undefined {
     return this.factsValue;

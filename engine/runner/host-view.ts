@@ -37,9 +37,12 @@ export interface HostViewsOptions {
 export class HostViews {
   constructor(private readonly o: HostViewsOptions) {}
 
-  /** `host` as a task in `scope` sees it: inside a role its vars are the role's validated ones. */
-  of(host: HostName, scope: Scope, playHosts: readonly HostName[]): HostView<never> {
-    const { inventory, state } = this.o;
+  /**
+   * `host` as a task in `scope` sees it: inside a role its vars are the role's validated ones. `state` reads the
+   * run so far another way (a probe round reads ahead through one that stops at what may still change).
+   */
+  of(host: HostName, scope: Scope, playHosts: readonly HostName[], state: RunSoFar = this.o.state): HostView<never> {
+    const { inventory } = this.o;
     const play = scope.play;
     const vars = scope.role ? this.o.roleVars.of(host, play, scope.role, state.setFacts(host)) : this.playVars(host, play);
     const view: HostView<Vars> = {
@@ -49,7 +52,7 @@ export class HostViews {
         return state.facts(host)!;
       },
       registered: <R extends ModuleResult>(k: string) => state.registered(host, k) as R | undefined,
-      hostvars: (name) => this.info(inventory.host(name), play),
+      hostvars: (name) => this.info(inventory.host(name), play, state),
       groups: Object.fromEntries(inventory.groups),
       playHosts,
       checkMode: this.o.checkMode,
@@ -67,8 +70,7 @@ export class HostViews {
     });
   }
 
-  private info(host: HostName, play: Play): HostInfo {
-    const state = this.o.state;
+  private info(host: HostName, play: Play, state: RunSoFar): HostInfo {
     return {
       name: host,
       vars: this.playVars(host, play),

@@ -9,6 +9,7 @@ import { HostViews, type RunSoFar } from './host-view';
 import { mapLimit } from './pool';
 import { Redactor } from './redact';
 import { planPlaybook, type Plan, type PlanOptions, type PlannedBlock, type PlannedPlay, type PlannedSetFact, type PlannedStep, type PlannedTask } from './plan';
+import { ProbeBatch, type BatchEnv } from './probe-batch';
 import { TaskExecutor, type ExecutedTask } from './task-executor';
 
 /** How the plan is run (what is run is the plan's). */
@@ -49,12 +50,17 @@ interface TaskRun {
   readonly kind: 'task' | 'handler';
   /** Handlers under --force-handlers also run on hosts that failed. */
   readonly includeFailed?: boolean;
+  /** The probe batch the task is in (probe-batch.ts): its state is read with the tasks around it. */
+  readonly batch?: ProbeBatch;
 }
 
 class Run {
   private readonly states = new Map<HostName, HostState>();
   private readonly redactor = new Redactor();
   private readonly executor: TaskExecutor;
+  private readonly batchEnv: BatchEnv;
+  /** The probe batch the task steps being run belong to. */
+  private batch?: ProbeBatch;
   private started: boolean;
   private aborted = false;
 
@@ -70,9 +76,11 @@ class Run {
       registered: (h, name) => this.state(h).registered.get(name),
       setFacts: (h) => this.state(h).setFacts,
     };
+    const views = new HostViews({ inventory: plan.inventory, extraVars: plan.extraVars, roleVars: plan.roleVars, state: soFar, checkMode: plan.check });
+    this.batchEnv = { check: plan.check, diff: !!settings.diff, taskTimeout: settings.taskTimeout ?? 0, become: settings.become ?? false, views, state: soFar };
     this.executor = new TaskExecutor({
       settings: { check: plan.check, diff: !!settings.diff, verbosity: settings.verbosity ?? 0, taskTimeout: settings.taskTimeout ?? 0, become: settings.become ?? false },
-      views: new HostViews({ inventory: plan.inventory, extraVars: plan.extraVars, roleVars: plan.roleVars, state: soFar, checkMode: plan.check }),
+      views,
       emit: this.emit,
       host: (name) => this.state(plan.inventory.host(name)),
       secret: (v) => this.redactor.add(v),
@@ -130,6 +138,7 @@ class Run {
         hosts: members.map((m) => m.name),
         ...(batches.length > 1 ? { batch: { index: index + 1, count: batches.length } } : {}),
       });
+      this.batch = undefined;
       await this.runSteps(p.steps, members, p);
       await this.flush(p, members, !!this.settings.forceHandlers);
       if (members.every((m) => !m.active)) return; // a batch that failed whole stops a rolling play
@@ -137,7 +146,7 @@ class Run {
   }
 
   private async runSteps(steps: readonly PlannedStep[], hosts: readonly HostState[], p: PlannedPlay): Promise<void> {
-    for (const step of steps) {
+    for (const [i, step] of steps.entries()) {
       if (this.aborted) return;
       switch (step.kind) {
         case 'flush':
@@ -147,7 +156,7 @@ class Run {
           if (this.reached(step)) await this.runSetFact(step, hosts, p);
           break;
         case 'task':
-          if (this.reached(step)) await this.runTask(step, hosts, { play: p, kind: 'task' });
+          if (this.reached(step)) await this.runTask(step, hosts, { play: p, kind: 'task', batch: this.batchAt(steps, i) });
           break;
         case 'block':
           await this.runBlock(step, hosts, p);
@@ -194,6 +203,14 @@ class Run {
     return this.settings.step ? this.settings.step(ref) : true;
   }
 
+  /** The probe batch steps[i] (a task being run) belongs to: the current one, or one that starts there. */
+  private batchAt(steps: readonly PlannedStep[], i: number): ProbeBatch | undefined {
+    const step = steps[i]!;
+    if (step.kind === 'task' && this.batch?.has(step)) return this.batch;
+    this.batch = ProbeBatch.plan(steps, i, this.batchEnv);
+    return this.batch;
+  }
+
   /** Selected by the tags, and at or past --start-at-task (which, once reached, stays reached: later batches run whole). */
   private reached(t: PlannedTask | PlannedSetFact): boolean {
     if (!t.selected) return false;
@@ -231,7 +248,7 @@ class Run {
     const ref: TaskRef = { play: p.play.name, role: t.scope.role?.role.name, name: o.name, kind: r.kind };
     if (r.kind === 'task' && !(await this.stepAllows(ref))) return;
     await this.emit({ type: 'task', task: ref, hosts: targets.map((h) => h.name) });
-    await mapLimit(targets, this.settings.forks ?? 10, (h) => this.executor.runTask(t, h, p, ref));
+    await mapLimit(targets, this.settings.forks ?? 10, (h) => this.executor.runTask(t, h, p, ref, r.batch));
     if (o.runOnce && o.register) {
       const result = targets[0]!.registered.get(o.register);
       if (result) for (const h of hosts) h.registered.set(o.register, result);

@@ -6,7 +6,8 @@ import { ConfigError, ModuleError, UnreachableError } from '../errors';
 import type { RunEvent, TaskRef } from './events';
 import type { HostState } from './host-state';
 import type { HostViews } from './host-view';
-import type { PlannedPlay, PlannedSetFact, Scope } from './plan';
+import type { PlannedPlay, PlannedSetFact, PlannedTask, Scope } from './plan';
+import type { BatchedStep, ProbeBatch, RoundIO } from './probe-batch';
 import { verboseConnection } from './verbose-connection';
 
 export interface ExecutorSettings {
@@ -38,6 +39,12 @@ export interface ExecutedTask {
 
 type TaskOpts = TaskNode<never>['opts'];
 
+/** Whether the task's commands run as the become user: its own become, else its block's or play's, else -b. */
+export const taskBecome = (t: ExecutedTask, byDefault: boolean): boolean => t.node.opts.become ?? t.scope.become ?? byDefault;
+
+/** The task's timeout in seconds (0: none): its own, else the run's default. */
+export const taskTimeoutSeconds = (o: TaskOpts, runDefault: number): number => o.timeout ?? runDefault;
+
 interface Failure {
   readonly task: TaskRef;
   readonly error: unknown;
@@ -63,14 +70,16 @@ const HIDDEN = 'the output has been hidden (noLog)';
 export class TaskExecutor {
   constructor(private readonly env: ExecutorEnv) {}
 
-  async runTask(t: ExecutedTask, h: HostState, p: PlannedPlay, ref: TaskRef): Promise<void> {
+  /** With `batch` (t is one of its tasks), t's state comes from the batch's probe round on h (probe-batch.ts). */
+  async runTask(t: ExecutedTask, h: HostState, p: PlannedPlay, ref: TaskRef, batch?: ProbeBatch): Promise<void> {
     const o = t.node.opts;
     const { settings } = this.env;
     const t0 = Date.now();
     try {
+      const batched = batch ? await batch.step(t as PlannedTask, h, p, this.roundIO(h)) : undefined;
       await h.facts();
       const view = this.env.views.of(h.name, t.scope, p.hosts);
-      if ([...t.scope.when, o.when].some((w) => w && !w(view))) {
+      if (batched ? batched.skipped : [...t.scope.when, o.when].some((w) => w && !w(view))) {
         h.stats.skipped += 1;
         await this.env.emit({ type: 'result', task: ref, host: h.name, status: 'skipped', durationMs: Date.now() - t0 });
         return;
@@ -82,15 +91,15 @@ export class TaskExecutor {
       const results: ModuleResult[] = [];
       let failure: string | undefined;
       for (const item of items) {
-        const action: Action = typeof o.action === 'function' ? o.action(view, item) : o.action;
+        const action: Action = batched?.skipped === false ? batched.action : typeof o.action === 'function' ? o.action(view, item) : o.action;
         if (settings.check && !action.checkMode) {
           h.stats.skipped += 1;
           await this.env.emit({ type: 'result', task: ref, host: h.name, status: 'skipped', msg: `check mode: module ${action.module} cannot predict its changes`, durationMs: Date.now() - t0 });
           return;
         }
         if (settings.verbosity >= 2 && !o.noLog) await this.env.emit({ type: 'log', host: h.name, line: `${action.module}: ${action.describe}` });
-        const ctx = this.context({ host: h, exec, facts, noLog: o.noLog, become: o.become ?? t.scope.become ?? settings.become, timeoutMs: this.timeoutSeconds(o) * 1000 });
-        const outcome = await this.attempt(action, ctx, o, view);
+        const ctx = this.context({ host: h, exec, facts, noLog: o.noLog, become: taskBecome(t, settings.become), timeoutMs: this.timeoutSeconds(o) * 1000 });
+        const outcome = await this.attempt(action, ctx, o, view, batched?.skipped === false ? batched : undefined);
         results.push(outcome.result);
         if (outcome.error !== undefined) {
           failure = outcome.error;
@@ -144,11 +153,20 @@ export class TaskExecutor {
   }
 
   private timeoutSeconds(o: TaskOpts): number {
-    return o.timeout ?? this.env.settings.taskTimeout;
+    return taskTimeoutSeconds(o, this.env.settings.taskTimeout);
   }
 
-  /** One item: run with timeout, retries/until, changedWhen/failedWhen. Never throws module errors. */
-  private async attempt(action: Action, ctx: ModuleContext, o: TaskOpts, view: HostView<never>): Promise<{ result: ModuleResult; error?: string }> {
+  /**
+   * One item: run with timeout, retries/until, changedWhen/failedWhen. Never throws module errors. `batched`:
+   * the action as its probe round decided it (a settled result, or the apply step with the state read).
+   */
+  private async attempt(
+    action: Action,
+    ctx: ModuleContext,
+    o: TaskOpts,
+    view: HostView<never>,
+    batched?: Extract<BatchedStep, { skipped: false }>,
+  ): Promise<{ result: ModuleResult; error?: string }> {
     const tries = o.until || o.retries ? (o.retries ?? 3) + 1 : 1;
     let last: { result: ModuleResult; error?: string } = { result: { changed: false } };
     for (let n = 1; n <= tries; n++) {
@@ -156,7 +174,7 @@ export class TaskExecutor {
         ctx.log(`retrying (${n}/${tries})`);
         await sleep((o.delay ?? 5) * 1000);
       }
-      last = await this.once(action, ctx, o, view);
+      last = await this.once(batched ?? action, ctx, o, view);
       const done = last.error === undefined && (!o.until || o.until(last.result, view));
       if (done) return last;
       if (n === tries && o.until && last.error === undefined) {
@@ -166,10 +184,10 @@ export class TaskExecutor {
     return last;
   }
 
-  private async once(action: Action, ctx: ModuleContext, o: TaskOpts, view: HostView<never>): Promise<{ result: ModuleResult; error?: string }> {
+  private async once(runner: Pick<Action, 'run'>, ctx: ModuleContext, o: TaskOpts, view: HostView<never>): Promise<{ result: ModuleResult; error?: string }> {
     let result: ModuleResult & { rc?: number; stdout?: string; stderr?: string };
     try {
-      result = await withTimeout(action.run(ctx), this.timeoutSeconds(o));
+      result = await withTimeout(runner.run(ctx), this.timeoutSeconds(o));
     } catch (e) {
       if (e instanceof UnreachableError || e instanceof ConfigError) throw e;
       const msg = e instanceof Error ? e.message : String(e);
@@ -201,11 +219,25 @@ export class TaskExecutor {
     await this.env.emit({ type: 'result', task: f.task, host: h.name, status: 'failed', msg, ignored: ignore || undefined, delegatedTo: f.delegatedTo, durationMs });
   }
 
-  private context(c: ContextOptions): ModuleContext {
-    const verbose = this.env.settings.verbosity >= 1 && !c.noLog;
-    const log = (line: string): void => {
-      if (verbose) void this.env.emit({ type: 'log', host: c.host.name, line });
+  /** The -v log of a host's output (nothing below -v or for noLog tasks), and its connection logging through it. */
+  private logOf(host: HostState, noLog?: boolean): { readonly verbose: boolean; log(line: string): void } {
+    const verbose = this.env.settings.verbosity >= 1 && !noLog;
+    return {
+      verbose,
+      log: (line) => {
+        if (verbose) void this.env.emit({ type: 'log', host: host.name, line });
+      },
     };
+  }
+
+  /** How a probe round on h sends its command (batched tasks are never noLog nor delegated). */
+  private roundIO(h: HostState): RoundIO {
+    const { verbose, log } = this.logOf(h);
+    return { conn: verbose ? verboseConnection(h.connection(), log) : h.connection(), log };
+  }
+
+  private context(c: ContextOptions): ModuleContext {
+    const { verbose, log } = this.logOf(c.host, c.noLog);
     return {
       host: c.exec.name,
       conn: verbose ? verboseConnection(c.exec.connection(), log) : c.exec.connection(),
