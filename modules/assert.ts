@@ -9,7 +9,9 @@ export interface AssertParams {
   readonly msg: string;
 }
 
-export const assertThat = defineModule<AssertParams, ModuleResult>({
+const holds = (): ModuleResult => ({ changed: false, msg: 'assertion holds' });
+
+export const assertThat = defineModule<AssertParams, ModuleResult, void, boolean>({
   name: 'assert',
   checkMode: true,
   describe: (p) => p.msg,
@@ -17,8 +19,10 @@ export const assertThat = defineModule<AssertParams, ModuleResult>({
   planCheck(p) {
     if (!p.that) throw new ConfigError(p.msg);
   },
+  // Nothing to read: a probe batch decides it without a command (and run() reports a failure).
+  probe: (p) => ({ reads: [], writes: [], state: () => p.that, settled: (that) => (that ? holds() : undefined) }),
   async run(p) {
     if (!p.that) throw new ModuleError(p.msg);
-    return { changed: false, msg: 'assertion holds' };
+    return holds();
   },
 });

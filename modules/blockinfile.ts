@@ -2,7 +2,8 @@
 import type { ModuleResult } from '../engine/types';
 import { ConfigError } from '../engine/errors';
 import { defineModule } from './define';
-import { editTextFile } from './lib/edit-file';
+import { editResult, editTextFile, textProbe, type TextFileTarget } from './lib/edit-file';
+import type { RemoteFile } from './lib/remote-file';
 import { absolutePath, wantedAttributes, type FileAttributeParams } from './lib/params';
 import type { WantedAttributes } from './lib/attributes';
 import { anchorParam } from './lib/patterns';
@@ -50,13 +51,15 @@ function toEdit(p: BlockInFileParams): BlockEdit {
   };
 }
 
-export const blockinfile = defineModule<BlockInFileParams, BlockInFileResult, { edit: BlockEdit; attrs: WantedAttributes }>({
+const target = (p: BlockInFileParams, attrs: WantedAttributes): TextFileTarget => ({ path: p.path, create: p.create ?? false, ...attrs });
+
+export const blockinfile = defineModule<BlockInFileParams, BlockInFileResult, { edit: BlockEdit; attrs: WantedAttributes }, RemoteFile>({
   name: 'blockinfile',
   checkMode: true,
   describe: (p) => `blockinfile ${p.path}${p.state === 'absent' ? ' state=absent' : ''}`,
   preflight: (p) => ({ edit: toEdit(p), attrs: wantedAttributes(p, `blockinfile ${p.path}`) }),
-  async run(p, ctx, { edit, attrs }) {
-    const out = await editTextFile(ctx, { path: p.path, create: p.create ?? false, ...attrs }, (t) => editBlock(t, edit));
-    return { changed: out.changed, msg: out.msg, diffs: out.diffs, path: p.path };
+  probe: (p, { edit, attrs }) => textProbe(target(p, attrs), (t) => editBlock(t, edit)),
+  async run(p, ctx, { edit, attrs }, cur) {
+    return editResult(p.path, await editTextFile(ctx, target(p, attrs), (t) => editBlock(t, edit), cur));
   },
 });

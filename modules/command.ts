@@ -4,7 +4,7 @@ import { ConfigError } from '../engine/errors';
 import { sh } from '../engine/shell';
 import { defineModule } from './define';
 import { checkModeWhen } from './lib/check-mode';
-import { checkOptions, hasGuard, runGuarded, type CommandOptions, type CommandResult } from './lib/run-command';
+import { checkOptions, guardProbe, hasGuard, runGuarded, type CommandOptions, type CommandResult } from './lib/run-command';
 
 export type { CommandResult } from './lib/run-command';
 
@@ -21,13 +21,14 @@ function check(p: CommandParams): void {
 }
 
 export const command = checkModeWhen(
-  defineModule<CommandParams, CommandResult>({
+  defineModule<CommandParams, CommandResult, void, boolean>({
     name: 'command',
     checkMode: true,
     describe: (p) => `command ${p.argv.join(' ')}`,
     preflight: check,
-    async run(p, ctx) {
-      return runGuarded(ctx, p.argv.join(' '), sh`${p.argv}`, p, p.stdin);
+    probe: (p) => guardProbe(p),
+    async run(p, ctx, _checked, skip) {
+      return runGuarded(ctx, p.argv.join(' '), sh`${p.argv}`, p, p.stdin, skip);
     },
   }),
   hasGuard,

@@ -4,7 +4,8 @@ import { isIP } from 'node:net';
 import type { ModuleResult } from '../engine/types';
 import { ConfigError } from '../engine/errors';
 import { defineModule } from './define';
-import { editTextFile } from './lib/edit-file';
+import { editResult, editTextFile, textProbe } from './lib/edit-file';
+import type { RemoteFile } from './lib/remote-file';
 import { absolutePath } from './lib/params';
 import { editHosts, type HostsEdit, type HostsEntry } from './text/hosts-edit';
 
@@ -46,14 +47,14 @@ function toEdit(p: HostsEntryParams): { path: string; edit: HostsEdit } {
   return { path, edit: { removeFromLoopback: remove, entries } };
 }
 
-export const hostsEntry = defineModule<HostsEntryParams, HostsEntryResult, { path: string; edit: HostsEdit }>({
+export const hostsEntry = defineModule<HostsEntryParams, HostsEntryResult, { path: string; edit: HostsEdit }, RemoteFile>({
   name: 'hosts_entry',
   checkMode: true,
   describe: (p) =>
     `hosts_entry ${[...(p.removeFromLoopback ?? []).map((n) => `-127.0.0.1 ${n}`), ...(p.entries ?? []).map((e) => `${e.ip} ${e.names.join(' ')}`)].join(', ')}`,
   preflight: toEdit,
-  async run(p, ctx, { path, edit }) {
-    const out = await editTextFile(ctx, { path, create: false }, (t) => editHosts(t, edit));
-    return { changed: out.changed, msg: out.msg, diffs: out.diffs, path };
+  probe: (_p, { path, edit }) => textProbe({ path, create: false }, (t) => editHosts(t, edit)),
+  async run(_p, ctx, { path, edit }, cur) {
+    return editResult(path, await editTextFile(ctx, { path, create: false }, (t) => editHosts(t, edit), cur));
   },
 });

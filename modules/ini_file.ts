@@ -3,7 +3,8 @@
 import type { ModuleResult } from '../engine/types';
 import { ConfigError } from '../engine/errors';
 import { defineModule } from './define';
-import { editTextFile } from './lib/edit-file';
+import { editResult, editTextFile, textProbe, type TextFileTarget } from './lib/edit-file';
+import type { RemoteFile } from './lib/remote-file';
 import { absolutePath, wantedAttributes, type FileAttributeParams } from './lib/params';
 import type { WantedAttributes } from './lib/attributes';
 import { editIni, type IniEdit } from './text/ini-edit';
@@ -53,13 +54,15 @@ function toEdit(p: IniFileParams): IniEdit {
   };
 }
 
-export const iniFile = defineModule<IniFileParams, IniFileResult, { edit: IniEdit; attrs: WantedAttributes }>({
+const target = (p: IniFileParams, attrs: WantedAttributes): TextFileTarget => ({ path: p.path, create: p.create ?? true, ...attrs });
+
+export const iniFile = defineModule<IniFileParams, IniFileResult, { edit: IniEdit; attrs: WantedAttributes }, RemoteFile>({
   name: 'ini_file',
   checkMode: true,
   describe: (p) => `ini_file ${p.path} [${p.section ?? ''}]${p.option ? ` ${p.option}` : ''}${p.state === 'absent' ? ' state=absent' : ''}`,
   preflight: (p) => ({ edit: toEdit(p), attrs: wantedAttributes(p, `ini_file ${p.path}`) }),
-  async run(p, ctx, { edit, attrs }) {
-    const out = await editTextFile(ctx, { path: p.path, create: p.create ?? true, ...attrs }, (t) => editIni(t, edit));
-    return { changed: out.changed, msg: out.msg, diffs: out.diffs, path: p.path };
+  probe: (p, { edit, attrs }) => textProbe(target(p, attrs), (t) => editIni(t, edit)),
+  async run(p, ctx, { edit, attrs }, cur) {
+    return editResult(p.path, await editTextFile(ctx, target(p, attrs), (t) => editIni(t, edit), cur));
   },
 });

@@ -3,7 +3,8 @@
 import type { ModuleResult } from '../engine/types';
 import { ConfigError } from '../engine/errors';
 import { defineModule } from './define';
-import { editTextFile } from './lib/edit-file';
+import { editResult, editTextFile, textProbe, type TextFileTarget } from './lib/edit-file';
+import type { RemoteFile } from './lib/remote-file';
 import { absolutePath, wantedAttributes, type FileAttributeParams } from './lib/params';
 import type { WantedAttributes } from './lib/attributes';
 import { anchorParam, regexParam } from './lib/patterns';
@@ -45,13 +46,15 @@ function toEdit(p: LineInFileParams): LineEdit {
   };
 }
 
-export const lineinfile = defineModule<LineInFileParams, LineInFileResult, { edit: LineEdit; attrs: WantedAttributes }>({
+const target = (p: LineInFileParams, attrs: WantedAttributes): TextFileTarget => ({ path: p.path, create: p.create ?? false, ...attrs });
+
+export const lineinfile = defineModule<LineInFileParams, LineInFileResult, { edit: LineEdit; attrs: WantedAttributes }, RemoteFile>({
   name: 'lineinfile',
   checkMode: true,
   describe: (p) => `lineinfile ${p.path}${p.line !== undefined ? ` line=${p.line}` : ''}${p.state === 'absent' ? ' state=absent' : ''}`,
   preflight: (p) => ({ edit: toEdit(p), attrs: wantedAttributes(p, `lineinfile ${p.path}`) }),
-  async run(p, ctx, { edit, attrs }) {
-    const out = await editTextFile(ctx, { path: p.path, create: p.create ?? false, ...attrs }, (t) => editLine(t, edit));
-    return { changed: out.changed, msg: out.msg, diffs: out.diffs, path: p.path };
+  probe: (p, { edit, attrs }) => textProbe(target(p, attrs), (t) => editLine(t, edit)),
+  async run(p, ctx, { edit, attrs }, cur) {
+    return editResult(p.path, await editTextFile(ctx, target(p, attrs), (t) => editLine(t, edit), cur));
   },
 });

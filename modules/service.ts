@@ -3,7 +3,7 @@
 import type { ModuleContext, ModuleResult } from '../engine/types';
 import { ConfigError, ModuleError } from '../engine/errors';
 import { sh } from '../engine/shell';
-import { defineModule } from './define';
+import { defineModule, shellRead } from './define';
 import { must, probe } from './exec';
 import { settingsDiff, summarize, type SettingChange } from './lib/diff';
 
@@ -147,18 +147,40 @@ async function withStatus(ctx: ModuleContext, unit: string, e: unknown): Promise
   throw new ModuleError(status ? `${e.message}\n${status}` : e.message, e.detail);
 }
 
-export const service = defineModule<ServiceParams, ServiceResult>({
+/** The result when the unit already is as asked. */
+const asIs = (p: ServiceParams, cur: UnitStatus): ServiceResult => ({
+  changed: false,
+  msg: `${p.name} is ${cur.activeState}, ${cur.unitFileState || cur.loadState}`,
+  name: p.name,
+  status: cur,
+});
+
+export const service = defineModule<ServiceParams, ServiceResult, void, UnitStatus>({
   name: 'service',
   checkMode: true,
   describe: (p) =>
     `service ${p.name}${p.state ? ` state=${p.state}` : ''}${p.enabled !== undefined ? ` enabled=${p.enabled}` : ''}${p.masked !== undefined ? ` masked=${p.masked}` : ''}`,
   preflight: check,
-  async run(p, ctx) {
+  // The unit's state, unless a daemon-reload must come first (systemd shows the old unit until then).
+  probe(p) {
+    if (p.daemonReload) return undefined;
+    const read = shellRead(showCommand(p.name));
+    return {
+      reads: [read],
+      state(answers) {
+        const r = answers.get(read);
+        if (r.code !== 0) throw new Error(`systemctl show exited ${r.code}`); // run() reports it
+        return parseShow(r.stdout);
+      },
+      settled: (cur, ctx) => (ctx.facts.initSystem === 'systemd' && !plan(p, cur, ctx.host).commands.length ? asIs(p, cur) : undefined),
+    };
+  },
+  async run(p, ctx, _checked, probed) {
     if (ctx.facts.initSystem !== 'systemd') throw new ModuleError(`service ${p.name}: ${ctx.host} does not run systemd`);
     const read = p.daemonReload && !ctx.check ? `systemctl daemon-reload && ${showCommand(p.name)}` : showCommand(p.name);
-    const cur = parseShow((await must(ctx, read)).stdout);
+    const cur = probed ?? parseShow((await must(ctx, read)).stdout);
     const todo = plan(p, cur, ctx.host);
-    if (!todo.commands.length) return { changed: false, msg: `${p.name} is ${cur.activeState}, ${cur.unitFileState || cur.loadState}`, name: p.name, status: cur };
+    if (!todo.commands.length) return asIs(p, cur);
     const diffs = [settingsDiff(`service ${p.name}`, todo.changes)];
     if (ctx.check) return { changed: true, msg: `would ${todo.commands.map((c) => c.replace(/^systemctl (\S+) -- .*/, '$1')).join(', ')} ${p.name}`, diffs, name: p.name, status: todo.after };
     await must(ctx, todo.commands.join(' && ')).catch((e: unknown) => withStatus(ctx, p.name, e));

@@ -4,7 +4,7 @@ import { ConfigError } from '../engine/errors';
 import { sh } from '../engine/shell';
 import { defineModule } from './define';
 import { checkModeWhen } from './lib/check-mode';
-import { checkOptions, hasGuard, runGuarded, type CommandOptions, type CommandResult } from './lib/run-command';
+import { checkOptions, guardProbe, hasGuard, runGuarded, type CommandOptions, type CommandResult } from './lib/run-command';
 
 export interface ShellParams extends CommandOptions {
   /** The command line. Interpolate values with `sh` from engine/shell so they are quoted. */
@@ -22,14 +22,15 @@ function check(p: ShellParams): void {
 }
 
 export const shell = checkModeWhen(
-  defineModule<ShellParams, CommandResult>({
+  defineModule<ShellParams, CommandResult, void, boolean>({
     name: 'shell',
     checkMode: true,
     describe: (p) => `shell ${p.cmd.split('\n')[0]}`,
     preflight: check,
-    async run(p, ctx) {
+    probe: (p) => guardProbe(p),
+    async run(p, ctx, _checked, skip) {
       const line = p.executable ? sh`${p.executable} -c ${p.cmd}` : p.cmd;
-      return runGuarded(ctx, p.cmd.split('\n')[0] ?? '', line, p, p.stdin);
+      return runGuarded(ctx, p.cmd.split('\n')[0] ?? '', line, p, p.stdin, skip);
     },
   }),
   hasGuard,

@@ -5,7 +5,8 @@ import { defineModule } from './define';
 import { renderTemplate } from './lib/handlebars';
 import { absolutePath, wantedAttributes, type FileAttributeParams } from './lib/params';
 import type { WantedAttributes } from './lib/attributes';
-import { writeContent } from './copy';
+import type { RemoteFile } from './lib/remote-file';
+import { contentProbe, writeContent } from './copy';
 
 export interface TemplateParams extends FileAttributeParams {
   /** A name under templates/ ('drbd-resource' or 'drbd-resource.hbs') or an absolute path to a .hbs file. */
@@ -21,7 +22,7 @@ export interface TemplateResult extends ModuleResult {
   readonly sha256: string;
 }
 
-export const template = defineModule<TemplateParams, TemplateResult, { text: string; attrs: WantedAttributes }>({
+export const template = defineModule<TemplateParams, TemplateResult, { text: string; attrs: WantedAttributes }, RemoteFile>({
   name: 'template',
   checkMode: true,
   describe: (p) => `template ${p.src} to ${p.dest}`,
@@ -29,7 +30,8 @@ export const template = defineModule<TemplateParams, TemplateResult, { text: str
     absolutePath(p.dest, `template ${p.src}`);
     return { attrs: wantedAttributes(p, `template ${p.src}`), text: renderTemplate(p.src, p.vars) };
   },
-  async run(p, ctx, { text, attrs }) {
-    return writeContent(ctx, p.dest, Buffer.from(text), attrs);
+  probe: (p, { text, attrs }, flags) => contentProbe(p.dest, Buffer.from(text), attrs, flags),
+  async run(p, ctx, { text, attrs }, cur) {
+    return writeContent(ctx, p.dest, Buffer.from(text), attrs, cur);
   },
 });

@@ -4,7 +4,9 @@ import type { ModuleContext, ModuleResult } from '../../engine/types';
 import { ConfigError } from '../../engine/errors';
 import { q, sh } from '../../engine/shell';
 import { must, probe } from '../exec';
+import type { ModuleProbe } from '../define';
 import { absolutePath } from './params';
+import { fileRead } from './remote-file';
 
 export interface CommandOptions {
   /** Skip the command when this path exists (it is what the command creates). */
@@ -52,9 +54,28 @@ function why(o: CommandOptions): string {
   return o.creates !== undefined ? `${o.creates} exists` : `${o.removes} does not exist`;
 }
 
+const skipped = (o: CommandOptions): CommandResult => ({ changed: false, ran: false, stdout: '', stderr: '', msg: `skipped: ${why(o)}` });
+
+/**
+ * The guards as a probe (undefined without one: such a command always runs): whether they skip the command.
+ * A command that runs may change anything, so every later probe of its batch is read again.
+ */
+export function guardProbe(o: CommandOptions): ModuleProbe<CommandResult, boolean> | undefined {
+  const creates = o.creates === undefined ? undefined : fileRead({ path: o.creates, depth: 'meta' });
+  const removes = o.removes === undefined ? undefined : fileRead({ path: o.removes, depth: 'meta' });
+  if (!creates && !removes) return undefined;
+  return {
+    reads: [creates, removes].filter((r) => r !== undefined),
+    // `[ -e PATH ]` as the command's own guard tests it: a dangling symlink does not exist.
+    state: (answers) => (creates !== undefined && answers.get(creates).kind !== 'absent') || (removes !== undefined && answers.get(removes).kind === 'absent'),
+    settled: (skip) => (skip ? skipped(o) : undefined),
+  };
+}
+
 /**
  * Run `command` (a shell command line) with the options. Under --check only the guards are
- * evaluated (callers let the runner skip guard-less commands under --check).
+ * evaluated (callers let the runner skip guard-less commands under --check); `probedSkip` is their answer
+ * when guardProbe read it already.
  */
 export async function runGuarded(
   ctx: ModuleContext,
@@ -62,13 +83,12 @@ export async function runGuarded(
   command: string,
   o: CommandOptions,
   stdin?: string | Buffer,
+  probedSkip?: boolean,
 ): Promise<CommandResult> {
   const skip = skipCondition(o);
   if (ctx.check) {
-    const wouldSkip = skip !== undefined && (await probe(ctx, skip)).code === 0;
-    return wouldSkip
-      ? { changed: false, ran: false, stdout: '', stderr: '', msg: `skipped: ${why(o)}` }
-      : { changed: true, ran: false, stdout: '', stderr: '', msg: `would run: ${label}` };
+    const wouldSkip = probedSkip ?? (skip !== undefined && (await probe(ctx, skip)).code === 0);
+    return wouldSkip ? skipped(o) : { changed: true, ran: false, stdout: '', stderr: '', msg: `would run: ${label}` };
   }
   const lines: string[] = [];
   if (skip !== undefined) lines.push(`if ${skip}; then echo ${SKIPPED}; exit 0; fi`);
@@ -76,6 +96,6 @@ export async function runGuarded(
   if (o.cwd !== undefined) lines.push(sh`cd ${o.cwd} || exit 1`);
   lines.push(command);
   const r = await must(ctx, lines.join('\n'), stdin === undefined ? {} : { stdin });
-  if (skip !== undefined && r.stdout === `${SKIPPED}\n`) return { changed: false, ran: false, stdout: '', stderr: '', msg: `skipped: ${why(o)}` };
+  if (skip !== undefined && r.stdout === `${SKIPPED}\n`) return skipped(o);
   return { changed: true, ran: true, rc: r.code, stdout: r.stdout, stderr: r.stderr };
 }

@@ -38,17 +38,32 @@ export function assertWritable(ctx: ModuleContext, cur: RemoteFile): void {
   }
 }
 
-export async function ensureFile(ctx: ModuleContext, want: WantedFile, cur: RemoteFile): Promise<WriteOutcome> {
-  assertWritable(ctx, cur);
+/** What differs between the file as it is and as wanted. */
+function compare(want: WantedFile, cur: RemoteFile) {
   const wantSha = Buffer.isBuffer(want.content) ? sha256(want.content) : want.content.sha256;
   const exists = cur.kind !== 'absent';
   const contentChanged = !exists || cur.sha256 !== wantSha;
   const attrChanges = exists ? attributeChanges(cur, want) : [];
+  return { wantSha, exists, contentChanged, attrChanges, same: !contentChanged && !attrChanges.length };
+}
+
+const upToDate = (want: WantedFile, sha: string): WriteOutcome => ({ changed: false, msg: `${want.path} is up to date`, diffs: [], sha256: sha });
+
+/** ensureFile's outcome when the file already is as wanted (it writes nothing then), else undefined. */
+export function unchanged(want: WantedFile, cur: RemoteFile): WriteOutcome | undefined {
+  if (cur.kind === 'directory' || cur.kind === 'other') return undefined; // ensureFile fails on it
+  const c = compare(want, cur);
+  return c.same ? upToDate(want, c.wantSha) : undefined;
+}
+
+export async function ensureFile(ctx: ModuleContext, want: WantedFile, cur: RemoteFile): Promise<WriteOutcome> {
+  assertWritable(ctx, cur);
+  const { wantSha, exists, contentChanged, attrChanges, same } = compare(want, cur);
+  if (same) return upToDate(want, wantSha);
   const diffs: FileDiff[] = [];
   const bytes = contentChanged ? (Buffer.isBuffer(want.content) ? want.content : await want.content.load()) : undefined;
   if (bytes) diffs.push(contentDiff(want.path, cur.content, bytes, cur));
   if (attrChanges.length) diffs.push(settingsDiff(`${want.path} (attributes)`, attrChanges));
-  if (!contentChanged && !attrChanges.length) return { changed: false, msg: `${want.path} is up to date`, diffs, sha256: wantSha };
 
   const verb = !exists ? 'create' : contentChanged ? 'update' : 'set';
   const what = contentChanged ? want.path : `${want.path} ${summarize(attrChanges)}`;
