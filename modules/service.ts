@@ -147,6 +147,9 @@ async function withStatus(ctx: ModuleContext, unit: string, e: unknown): Promise
   throw new ModuleError(status ? `${e.message}\n${status}` : e.message, e.detail);
 }
 
+/** Where systemd reads units, drop-ins, enablement and masks from (and the SysV scripts its generator wraps). */
+const UNIT_PATHS = ['/etc/systemd', '/run/systemd', '/lib/systemd', '/usr/lib/systemd', '/usr/local/lib/systemd', '/etc/init.d'];
+
 /** The result when the unit already is as asked. */
 const asIs = (p: ServiceParams, cur: UnitStatus): ServiceResult => ({
   changed: false,
@@ -161,10 +164,11 @@ export const service = defineModule<ServiceParams, ServiceResult, void, UnitStat
   describe: (p) =>
     `service ${p.name}${p.state ? ` state=${p.state}` : ''}${p.enabled !== undefined ? ` enabled=${p.enabled}` : ''}${p.masked !== undefined ? ` masked=${p.masked}` : ''}`,
   preflight: check,
-  // The unit's state, unless a daemon-reload must come first (systemd shows the old unit until then).
+  // The unit's state, unless a daemon-reload must come first (systemd shows the old unit until then). It goes
+  // stale when a task writes where systemd finds units (a unit file copied in, a drop-in, a mask link).
   probe(p) {
     if (p.daemonReload) return undefined;
-    const read = shellRead(showCommand(p.name));
+    const read = shellRead(showCommand(p.name), UNIT_PATHS);
     return {
       reads: [read],
       state(answers) {
