@@ -10,9 +10,11 @@
 //               reports at its turn), and after the first task without a probe; their reads go in one command
 //               (framing.ts's sections), the facts with them when the host has none yet. A round that fails
 //               (unreachable, timed out, unparsable) decides nothing: each task then runs as without batches.
-//   staleness   a task that runs its apply step (or its whole run) makes the later answers on the paths it may
-//               change stale, all of them when it does not say which (a command); a stale or missing answer
-//               starts a new round at that task's turn. Under --check nothing changes, so nothing goes stale.
+//   staleness   a task that runs its apply step (or its whole run) on any host makes the later answers on the
+//               paths it may change stale on every host, all of them when it does not say which (a command, a
+//               service: another host's may reach this one, hosts may share files); checked at each task's turn,
+//               when lockstep has finished the tasks before it everywhere. A stale or missing answer starts a new
+//               round at that task's turn. Under --check nothing changes, so nothing goes stale.
 // The probe contract itself is modules/define.ts's (engine/types.ts has what the runner sees of it).
 import type { Action, ActionProbe, Connection, Facts, HostName, ModuleContext, ModuleResult, ProbeAnswer, ProbeAnswers, ProbeDecision, ProbeKind, ProbeRead } from '../types';
 import { FACTS_SCRIPT, factsFrom } from '../facts';
@@ -55,15 +57,18 @@ interface Entry {
   answers?: ProbeAnswers;
   /** Paths the answers reflect. */
   paths: readonly string[];
-  /** A task before it in the round changed what it read: read again at its turn. */
-  stale: boolean;
 }
+
+/** What a task changed on the hosts that ran it so far: paths, or anything. */
+type Change = { readonly paths: string[] } | 'anything';
 
 /** A round's evaluations, by task. */
 type Round = Map<PlannedTask, Entry>;
 
 export class ProbeBatch {
   private readonly rounds = new Map<HostState, Round>();
+  /** By task, what it changed on any host (recorded before the change is made). */
+  private readonly changes = new Map<PlannedTask, Change>();
 
   private constructor(
     private readonly tasks: readonly PlannedTask[],
@@ -95,8 +100,11 @@ export class ProbeBatch {
   /** At t's turn on h: the round's evaluation of t, after reading a new round when t has no answer or a stale one. */
   async step(t: PlannedTask, h: HostState, p: PlannedPlay, io: RoundIO): Promise<BatchedStep | undefined> {
     let entry = this.rounds.get(h)?.get(t);
-    if (!entry || entry.stale) entry = (await this.round(t, h, p, io)).get(t);
-    if (!entry) return undefined;
+    if (!entry || this.stale(entry, t)) entry = (await this.round(t, h, p, io)).get(t);
+    if (!entry) {
+      this.changed(t, 'anything'); // evaluated at its turn without the batch (its callbacks throw): assume the worst
+      return undefined;
+    }
     if (entry.skipped) return { skipped: true };
     const found = entry;
     const action = found.action!;
@@ -109,7 +117,9 @@ export class ProbeBatch {
           if (found.readAt !== t) io.log(`nothing to do: its state came with the command read at task '${found.readAt.node.opts.name}'`);
           return Promise.resolve(decision.settled);
         }
-        this.changedBy(found, h, decision !== undefined);
+        // A run that read the state itself may have resolved its paths another way: anything may have changed.
+        const writes = decision ? found.probe!.writes : undefined;
+        this.changed(t, writes === undefined ? 'anything' : { paths: [...writes, ...found.paths] });
         return decision ? decision.apply(ctx) : action.run(ctx);
       },
     };
@@ -143,7 +153,7 @@ export class ProbeBatch {
         const action = skipped ? undefined : typeof o.action === 'function' ? o.action(view, undefined) : o.action;
         const probe = action && !(this.env.check && !action.checkMode) ? action.probe?.({ check: this.env.check, diff: this.env.diff }) : undefined;
         if (ahead.tripped) break;
-        entry = { readAt: this.tasks[from]!, skipped, action, probe, paths: [], stale: false };
+        entry = { readAt: this.tasks[from]!, skipped, action, probe, paths: [] };
       } catch {
         break; // reads what may still change, or throws: evaluated (and reported) at its own turn
       }
@@ -214,19 +224,22 @@ export class ProbeBatch {
     }
   }
 
-  /** `entry` runs its apply step (`fromAnswers`), or its run: the later answers on what it may change are stale. */
-  private changedBy(entry: Entry, h: HostState, fromAnswers: boolean): void {
+  /** t is about to change `what` on a host. */
+  private changed(t: PlannedTask, what: Change): void {
     if (this.env.check) return;
-    const round = this.rounds.get(h);
-    if (!round) return;
-    // A run that read the state itself may have resolved its paths another way: anything may have changed.
-    const writes = fromAnswers ? entry.probe?.writes : undefined;
-    const changed = writes === undefined ? undefined : [...writes, ...entry.paths];
-    let after = false;
-    for (const e of round.values()) {
-      if (e === entry) after = true;
-      else if (after && !e.skipped && (!changed || e.paths.some((a) => changed.some((b) => overlaps(a, b))))) e.stale = true;
-    }
+    const had = this.changes.get(t);
+    if (had === 'anything') return;
+    this.changes.set(t, what === 'anything' ? what : { paths: [...(had?.paths ?? []), ...what.paths] });
+  }
+
+  /** Whether a task from the entry's read up to t (excluded) changed, on any host, what the entry's answers reflect. */
+  private stale(entry: Entry, t: PlannedTask): boolean {
+    if (!entry.answers) return false; // nothing read: its run reads the state itself
+    const between = this.tasks.slice(this.tasks.indexOf(entry.readAt), this.tasks.indexOf(t));
+    return between.some((b) => {
+      const c = this.changes.get(b);
+      return c !== undefined && (c === 'anything' || entry.paths.some((a) => c.paths.some((w) => overlaps(a, w))));
+    });
   }
 }
 

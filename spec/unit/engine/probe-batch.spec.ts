@@ -231,6 +231,75 @@ describe('probe batches: what ends a round or a batch', () => {
   });
 });
 
+describe('probe batches: what other tasks change before a task\'s turn', () => {
+  // vprotect2's `push` writes vprotect1's /srv/b (as scp, pcs or a failover would) while vprotect1, which has
+  // nothing to do at that task, has already read /srv/b ahead.
+  const pushing = (): FakeCluster => {
+    const c = cluster();
+    for (const h of c.hosts.values()) h.file('/srv/b', 'old\n', { mode: 0o644 });
+    host(c, 'vprotect2').file('/srv/pending', '');
+    host(c, 'vprotect2').on(/(^|\n)push$/, () => (host(c).file('/srv/b', 'pushed\n', { mode: 0o644 }), {}));
+    return c;
+  };
+  const pushes: Record<string, Node<Vars>> = {
+    'skipped here': task({ name: 'push', when: (h) => h.name === 'vprotect2', action: command({ argv: ['push'] }) }),
+    'with nothing to do here': task({ name: 'push', action: shell({ cmd: 'push', removes: '/srv/pending' }) }),
+  };
+  for (const [what, push] of Object.entries(pushes)) {
+    it(`a command ${what} that runs on another host makes this host's later answers stale: no edit is lost`, async () => {
+      const tasks = [copyTo('a'), push, task({ name: 'b', action: lineinfile({ path: '/srv/b', line: 'local' }) })];
+      const [b, r] = [pushing(), pushing()];
+      const batched = await runFake(pb(tasks), b);
+      const reference = await runFake(pb(unbatched(tasks)), r);
+      expect(host(b).files.get('/srv/b')!.content.toString()).to.equal('pushed\nlocal\n');
+      expect(shown(batched.events)).to.deep.equal(shown(reference.events));
+      expect(rounds(host(b)), 'read again at its turn').to.have.length(2);
+    });
+  }
+
+  it("a file another host writes: the same path's answers are read again (hosts may share files)", async () => {
+    const c = cluster();
+    // vprotect2's writes to /srv/shared land on vprotect1 too (an NFS export, or both names for one machine).
+    const v2 = host(c, 'vprotect2');
+    const put = v2.put.bind(v2);
+    v2.put = async (p, content, o) => {
+      await put(p, content, o);
+      if (p === '/srv/shared') host(c).file(p, content.toString(), { mode: 0o644 });
+    };
+    const tasks = [
+      task({ name: 'write', when: (h) => h.name === 'vprotect2', action: copy({ dest: '/srv/shared', content: 'from vprotect2\n', mode: '0644' }) }),
+      task({ name: 'edit', when: (h) => h.name === 'vprotect1', action: lineinfile({ path: '/srv/shared', line: 'vprotect1 was here', create: true }) }),
+    ];
+    const r = await runFake(pb(tasks), c);
+    expect(statuses(r)).to.deep.equal(['skipped write', 'changed edit']);
+    expect(host(c).files.get('/srv/shared')!.content.toString()).to.equal('from vprotect2\nvprotect1 was here\n');
+  });
+
+  it('a unit file copied in before a service task: the unit is read again (systemd finds it then)', async () => {
+    const unit = '/etc/systemd/system/vpha-x.service';
+    const make = (): FakeCluster => {
+      const c = cluster(undefined, { '/etc/systemd': 0o755, '/etc/systemd/system': 0o755 });
+      for (const h of c.hosts.values()) {
+        let active = 'inactive';
+        h.on('systemctl show -p LoadState,ActiveState,UnitFileState -- vpha-x', () => ({
+          stdout: h.files.has(unit) ? `LoadState=loaded\nActiveState=${active}\nUnitFileState=static\n` : 'LoadState=not-found\nActiveState=inactive\nUnitFileState=\n',
+        }));
+        h.on('systemctl start -- vpha-x', () => ((active = 'active'), {}));
+      }
+      return c;
+    };
+    const tasks = [
+      task({ name: 'unit', action: copy({ dest: unit, content: '[Service]\nExecStart=/bin/true\n', mode: '0644' }) }),
+      task({ name: 'start', action: service({ name: 'vpha-x', state: 'started' }) }),
+    ];
+    const [b, r] = [make(), make()];
+    const batched = await runFake(pb(tasks), b);
+    const reference = await runFake(pb(unbatched(tasks)), r);
+    expect(statuses(batched)).to.deep.equal(['changed unit', 'changed start']);
+    expect(shown(batched.events)).to.deep.equal(shown(reference.events));
+  });
+});
+
 describe('probe batches: the output is the output without batches', () => {
   const tasks = (): Node<Vars>[] => [
     copyTo('a'),
