@@ -170,7 +170,7 @@ export async function main(pb: Playbook, argv: readonly string[], io: CliIO): Pr
   } catch (e) {
     if (e instanceof ConfigError) {
       // Role checks quote values: one that came from a vault (or !env) is masked like in any other output.
-      const { Redactor } = require('./runner/redact') as typeof import('./runner/redact'); // lazy: keeps start-up lean
+      const { Redactor } = require('./secrets/redact') as typeof import('./secrets/redact'); // lazy: keeps start-up lean
       const r = new Redactor();
       secrets.forEach((v) => r.add(v));
       io.err(`ERROR: ${r.redact(e.message)}`);

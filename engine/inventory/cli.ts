@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../errors';
-import { Redactor } from '../runner/redact';
+import { Redactor } from '../secrets/redact';
 import type { HostName } from '../types';
 import { addVaultOptions, keyringFrom, type VaultFlags } from '../vault/options';
 import type { SecretPrompt } from '../vault/password';

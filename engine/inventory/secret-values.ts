@@ -3,7 +3,7 @@
 // secret); a listing run (--list-hosts, --list-tasks, --list-tags, --syntax-check) defers them and asks for
 // no password.
 import { ConfigError } from '../errors';
-import { Redactor } from '../runner/redact';
+import { Redactor } from '../secrets/redact';
 import type { VaultKeyring } from '../vault/keyring';
 import { VAULT_PASSWORD_HINT } from '../vault/password';
 

@@ -9,7 +9,7 @@
 //   probe-batch.ts    the state of consecutive tasks read in one command per host; which tasks share it, when
 //                     an answer is stale (the probe contract itself is modules/define.ts's)
 //   host-state.ts     what the run knows of a host (connection, facts, registered results, set facts)
-//   events.ts         the event stream every output renders; redact.ts masks secrets in it
+//   events.ts         the event stream every output renders (engine/secrets/redact.ts masks secrets in it)
 //   pool.ts, verbose-connection.ts   --forks and -v helpers
 // Tag selection itself is engine/tags.ts's.
 export { planPlaybook, type Plan, type PlanOptions } from './plan';

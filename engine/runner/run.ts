@@ -7,7 +7,7 @@ import type { HostStats, Reporter, RunEvent, TaskRef } from './events';
 import { HostState } from './host-state';
 import { HostViews, type RunSoFar } from './host-view';
 import { mapLimit } from './pool';
-import { Redactor } from './redact';
+import { Redactor } from '../secrets/redact';
 import { planPlaybook, type Plan, type PlanOptions, type PlannedBlock, type PlannedPlay, type PlannedSetFact, type PlannedStep, type PlannedTask } from './plan';
 import { ProbeBatch, type BatchEnv } from './probe-batch';
 import { TaskExecutor, type ExecutedTask } from './task-executor';

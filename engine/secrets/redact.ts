@@ -1,4 +1,5 @@
-// Secrets never reach an output: every string in every event passes through here.
+// engine/secrets/ owns masking secrets: the Redactor the runner passes every string of every event through
+// (secrets never reach an output), and that the inventory CLI and the inventory's secret values use too.
 const MASK = '********';
 
 export class Redactor {
