@@ -6,7 +6,7 @@
 //   ssh-settings.ts    a host's SSH settings from its inventory vars; ssh-auth.ts the auth methods
 //   known-hosts.ts     host key checks; ssh2-lazy.ts loads ssh2 on the first connection
 //   local.ts           ansible_connection=local, with framing.ts's script and wrapping
-//   fake.ts            scripted hosts for unit specs
+//   (the scripted hosts of the unit specs are spec/support/fake-connection.ts)
 import type { HostEntry } from '../inventory/types';
 import type { Connection } from '../types';
 import { ConfigError } from '../errors';

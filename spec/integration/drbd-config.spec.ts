@@ -13,7 +13,7 @@ import type { HostView, Vars } from '../../engine/dsl';
 import type { Inventory } from '../../engine/inventory/types';
 import type { CommandResult } from '../../modules/command';
 import { loadInventory } from '../../engine/inventory/load';
-import { fakeFacts } from '../../engine/connection/fake';
+import { fakeFacts } from '../support/fake-connection';
 import { renderTemplate } from '../../modules/lib/handlebars';
 import { braceProblem } from '../../modules/drbd/resource';
 import { childNamed, childrenNamed, parseXml, type XmlElement } from '../../modules/xml';

@@ -7,7 +7,7 @@ import { main, type CliIO } from '../../engine/cli';
 import type { Playbook } from '../../engine/dsl';
 import type { HostEntry } from '../../engine/inventory/types';
 import type { HostName } from '../../engine/types';
-import { FakeConnection } from '../../engine/connection/fake';
+import { FakeConnection } from './fake-connection';
 
 export interface CliRun {
   readonly code: number;

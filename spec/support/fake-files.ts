@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { parse } from 'shell-quote';
-import type { FakeConnection, FakeFile } from '../../engine/connection/fake';
+import type { FakeConnection, FakeFile } from './fake-connection';
 
 export interface FakeNode {
   mode: number;

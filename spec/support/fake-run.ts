@@ -3,7 +3,7 @@ import type { HostName, ModuleResult } from '../../engine/types';
 import type { Inventory } from '../../engine/inventory/types';
 import type { Playbook, Vars } from '../../engine/dsl';
 import type { RunEvent } from '../../engine/runner/events';
-import { FakeConnection } from '../../engine/connection/fake';
+import { FakeConnection } from './fake-connection';
 import { InventoryDraft, type VarLayer } from '../../engine/inventory/draft';
 import { inventoryFromDraft } from '../../engine/inventory/inventory';
 import { runPlaybook, type RunOptions, type RunSummary } from '../../engine/runner';

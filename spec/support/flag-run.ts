@@ -1,7 +1,7 @@
 // main() on fake hosts for the flag specs: what a user sees, every command each host got, what connection
 // options (-u, -k, -K, --private-key, --become-user) each host was opened with, and the prompts asked.
 import { main, type CliIO } from '../../engine/cli';
-import { FakeConnection } from '../../engine/connection/fake';
+import { FakeConnection } from './fake-connection';
 import type { ConnectionOptions } from '../../engine/connection/ssh-settings';
 import type { Playbook } from '../../engine/dsl';
 import type { HostEntry } from '../../engine/inventory/types';

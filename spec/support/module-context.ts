@@ -1,6 +1,6 @@
 // A ModuleContext around fake hosts, for module unit specs.
 import type { Connection, Facts, HostName, ModuleContext } from '../../engine/types';
-import { FakeConnection } from '../../engine/connection/fake';
+import { FakeConnection } from './fake-connection';
 
 export interface FakeContextOptions {
   readonly check?: boolean;

@@ -3,7 +3,7 @@
 // MariaDB pair's state kept across both hosts (replication, probe rows); everything else "succeeds" with
 // no output. Good enough to walk site.ts through every step that carries a secret.
 import type { ExecOptions, HostName } from '../../engine/types';
-import { FakeConnection } from '../../engine/connection/fake';
+import { FakeConnection } from './fake-connection';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fakeFs } from './fake-files';

@@ -8,10 +8,10 @@ import * as path from 'node:path';
 import { parse } from 'shell-quote';
 import type { Vars } from '../../engine/dsl';
 import type { ExecResult } from '../../engine/types';
-import type { FakeConnection } from '../../engine/connection/fake';
+import type { FakeConnection } from './fake-connection';
 import { FACTS_SCRIPT } from '../../engine/facts';
 import { splitSectionsScript } from '../../engine/connection/framing';
-import { fakeFacts } from '../../engine/connection/fake';
+import { fakeFacts } from './fake-connection';
 import { fakeCluster, type FakeCluster } from './fake-run';
 import { fakeFs, isFileState } from './fake-files';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { main, parseExtraVars, type CliIO } from '../../../engine/cli';
 import { play, playbook, role, task } from '../../../engine/dsl';
 import type { HostName } from '../../../engine/types';
-import { FakeConnection } from '../../../engine/connection/fake';
+import { FakeConnection } from '../../support/fake-connection';
 import { template } from '../../../modules/template';
 import { mark } from '../../support/fake-run';
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { parse } from 'shell-quote';
 import { block, flushHandlers, handler, play, playbook, setFact, task, type Node, type Vars } from '../../../engine/dsl';
 import type { RunEvent } from '../../../engine/runner/events';
-import type { FakeConnection } from '../../../engine/connection/fake';
+import type { FakeConnection } from '../../support/fake-connection';
 import { splitSectionsScript } from '../../../engine/connection/framing';
 import { FACTS_SCRIPT } from '../../../engine/facts';
 import { command } from '../../../modules/command';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ConfigError, ModuleError } from '../../../engine/errors';
-import { fakeFacts } from '../../../engine/connection/fake';
+import { fakeFacts } from '../../support/fake-connection';
 import { packageModule } from '../../../modules/package';
 import { parseAptPolicy, parseDpkgQuery } from '../../../modules/pkg/apt';
 import { parseRpmQuery } from '../../../modules/pkg/rpm';

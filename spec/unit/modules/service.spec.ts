@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ConfigError, ModuleError } from '../../../engine/errors';
-import { fakeFacts } from '../../../engine/connection/fake';
+import { fakeFacts } from '../../support/fake-connection';
 import { parseShow, service } from '../../../modules/service';
 import { fakeHost, moduleContext } from '../../support/module-context';
 import { fixture } from '../../support/module-fixtures';

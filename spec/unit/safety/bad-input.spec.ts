@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import YAML from 'yaml';
 import { site } from '../../../playbooks/site';
 import { play, playbook, task } from '../../../engine/dsl';
-import { FakeConnection } from '../../../engine/connection/fake';
+import { FakeConnection } from '../../support/fake-connection';
 import type { HostName } from '../../../engine/types';
 import { template } from '../../../modules/template';
 import { sh } from '../../../engine/shell';

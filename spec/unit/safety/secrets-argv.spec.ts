@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import YAML from 'yaml';
 import { site } from '../../../playbooks/site';
-import type { FakeConnection, FakeOp } from '../../../engine/connection/fake';
+import type { FakeConnection, FakeOp } from '../../support/fake-connection';
 import type { RunEvent } from '../../../engine/runner/events';
 import { removeTempDirs, runMain, SITE_GROUP_VARS, SITE_HOSTS_YML, SITE_SECRETS, tempDir, type CliRun } from '../../support/cli-harness';
 import { siteCluster } from '../../support/site-host';

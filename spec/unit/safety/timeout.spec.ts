@@ -3,7 +3,7 @@
 // (seen on the lab: the close won the race and the command kept running).
 import { expect } from 'chai';
 import { play, playbook, task } from '../../../engine/dsl';
-import { FakeConnection } from '../../../engine/connection/fake';
+import { FakeConnection } from '../../support/fake-connection';
 import type { ExecOptions, ExecResult, HostName } from '../../../engine/types';
 import { shell } from '../../../modules/shell';
 import { removeTempDirs, runMain, SITE_HOSTS_YML, tempDir } from '../../support/cli-harness';

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { sh } from '../../../../engine/shell';
-import type { FakeConnection } from '../../../../engine/connection/fake';
+import type { FakeConnection } from '../../../support/fake-connection';
 import { drbdMd, drbdPrimary, drbdResource, drbdStatus, drbdUp } from '../../../../modules/drbd';
 import { braceProblem } from '../../../../modules/drbd/resource';
 import { parseStatusJson, parseStatusText } from '../../../../modules/drbd/status';

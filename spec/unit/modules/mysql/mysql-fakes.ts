@@ -1,7 +1,7 @@
 // A fake host running a scripted `mysql` client: answers by the SQL it receives on stdin, records it.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { FakeConnection } from '../../../../engine/connection/fake';
+import type { FakeConnection } from '../../../support/fake-connection';
 import { fakeHost } from '../../../support/module-context';
 
 export const fixture = (name: string): string => readFileSync(path.join(__dirname, '../../../fixtures/mysql', name), 'utf8');

@@ -1,7 +1,7 @@
 // pcs_auth, pcs_foreign_cluster and pcs_cluster on fake hosts: recorded corosync.conf files and pcs output.
 import { expect } from 'chai';
 import { sh } from '../../../../engine/shell';
-import type { FakeConnection } from '../../../../engine/connection/fake';
+import type { FakeConnection } from '../../../support/fake-connection';
 import type { HostName } from '../../../../engine/types';
 import { pcsAuth, pcsCluster, pcsForeignCluster, type PcsClusterParams } from '../../../../modules/pcs';
 import { parseCorosyncConf } from '../../../../modules/pcs/corosync-conf';

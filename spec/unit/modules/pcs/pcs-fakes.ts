@@ -1,7 +1,7 @@
 // Fake pcs hosts for the pcs module specs: recorded outputs (spec/fixtures/pcs) served by FakeConnection.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { FakeConnection } from '../../../../engine/connection/fake';
+import type { FakeConnection } from '../../../support/fake-connection';
 import { PCS_VERSION_PROBE } from '../../../../modules/pcs/dialect';
 import { fakeHost } from '../../../support/module-context';
 

@@ -1,8 +1,9 @@
-// A scripted host for unit specs: records every command and file operation, serves canned state.
-import type { Connection, ExecOptions, ExecResult, Facts, HostName, PutOptions } from '../types';
-import { FACTS_SCRIPT, renderFacts } from '../facts';
-import { UnreachableError } from '../errors';
-import { renderSections, splitSectionsScript } from './framing';
+// A scripted host for unit specs (spec/support/ owns the specs' helpers; no engine code uses this): records every
+// command and file operation, serves canned state.
+import type { Connection, ExecOptions, ExecResult, Facts, HostName, PutOptions } from '../../engine/types';
+import { FACTS_SCRIPT, renderFacts } from '../../engine/facts';
+import { UnreachableError } from '../../engine/errors';
+import { renderSections, splitSectionsScript } from '../../engine/connection/framing';
 
 export type FakeReply = Partial<ExecResult> | ((cmd: string, opts: ExecOptions, host: FakeConnection) => Partial<ExecResult>);
 type Matcher = string | RegExp | ((cmd: string) => boolean);
