@@ -4,11 +4,8 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors';
 import type { InventoryDraft, VarLayer } from './draft';
+import type { PropertyLines } from './property-lines';
 import type { InventorySpec, Vars } from './types';
-
-/** The source line of a property of the spec, by its path (implemented in ts-lines.ts). */
-export type LineLookup = (path: readonly (string | number)[]) => number;
-export type PropertyLines = (text: string, file: string) => LineLookup;
 
 const varsSchema = z.record(z.string(), z.unknown());
 const specSchema = z.strictObject({

@@ -1,7 +1,7 @@
 // Line numbers for a TS inventory: the object literal given to `export default defineInventory({...})`
 // is walked with the TypeScript parser, so errors and origin() can say file:line like the other formats.
 import type * as TS from 'typescript';
-import type { PropertyLines } from './ts-inventory';
+import type { PropertyLines } from './property-lines';
 
 export const tsPropertyLines: PropertyLines = (text, file) => {
   // typescript is heavy; ts-node has it loaded already when a TS inventory is in play.
