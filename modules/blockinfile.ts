@@ -1,11 +1,7 @@
 // blockinfile: a block of lines kept between marker lines, replaced as a whole when it differs.
-import type { ModuleResult } from '../engine/types';
 import { ConfigError } from '../engine/errors';
-import { defineModule } from './define';
-import { editResult, editTextFile, textProbe, type TextFileTarget } from './lib/edit-file';
-import type { RemoteFile } from './lib/remote-file';
-import { absolutePath, wantedAttributes, type FileAttributeParams } from './lib/params';
-import type { WantedAttributes } from './lib/attributes';
+import { attributeTarget, defineTextEditor, type EditResult } from './lib/edit-file';
+import { absolutePath, type FileAttributeParams } from './lib/params';
 import { anchorParam } from './lib/patterns';
 import { editBlock, type BlockEdit } from './text/block-edit';
 
@@ -24,9 +20,7 @@ export interface BlockInFileParams extends FileAttributeParams {
   readonly create?: boolean;
 }
 
-export interface BlockInFileResult extends ModuleResult {
-  readonly path: string;
-}
+export type BlockInFileResult = EditResult;
 
 export const DEFAULT_MARKER = '# {mark} MANAGED BLOCK';
 
@@ -51,15 +45,9 @@ function toEdit(p: BlockInFileParams): BlockEdit {
   };
 }
 
-const target = (p: BlockInFileParams, attrs: WantedAttributes): TextFileTarget => ({ path: p.path, create: p.create ?? false, ...attrs });
-
-export const blockinfile = defineModule<BlockInFileParams, BlockInFileResult, { edit: BlockEdit; attrs: WantedAttributes }, RemoteFile>({
+export const blockinfile = defineTextEditor<BlockInFileParams, BlockEdit>({
   name: 'blockinfile',
-  checkMode: true,
   describe: (p) => `blockinfile ${p.path}${p.state === 'absent' ? ' state=absent' : ''}`,
-  preflight: (p) => ({ edit: toEdit(p), attrs: wantedAttributes(p, `blockinfile ${p.path}`) }),
-  probe: (p, { edit, attrs }) => textProbe(target(p, attrs), (t) => editBlock(t, edit)),
-  async run(p, ctx, { edit, attrs }, cur) {
-    return editResult(p.path, await editTextFile(ctx, target(p, attrs), (t) => editBlock(t, edit), cur));
-  },
+  preflight: (p) => ({ edit: toEdit(p), target: attributeTarget(p, `blockinfile ${p.path}`, false) }),
+  apply: editBlock,
 });

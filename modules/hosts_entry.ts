@@ -1,11 +1,8 @@
 // hosts_entry: /etc/hosts made right for a cluster, touching only what must change: the host's own
 // name off loopback lines (the how-to's "delete 127.0.0.1 <hostname>") and `IP name [aliases]` lines.
 import { isIP } from 'node:net';
-import type { ModuleResult } from '../engine/types';
 import { ConfigError } from '../engine/errors';
-import { defineModule } from './define';
-import { editResult, editTextFile, textProbe } from './lib/edit-file';
-import type { RemoteFile } from './lib/remote-file';
+import { defineTextEditor, type EditorCall, type EditResult } from './lib/edit-file';
 import { absolutePath } from './lib/params';
 import { editHosts, type HostsEdit, type HostsEntry } from './text/hosts-edit';
 
@@ -18,13 +15,11 @@ export interface HostsEntryParams {
   readonly entries?: readonly HostsEntry[];
 }
 
-export interface HostsEntryResult extends ModuleResult {
-  readonly path: string;
-}
+export type HostsEntryResult = EditResult;
 
 const NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
-function toEdit(p: HostsEntryParams): { path: string; edit: HostsEdit } {
+function toEdit(p: HostsEntryParams): EditorCall<HostsEdit> {
   const path = absolutePath(p.path ?? '/etc/hosts', 'hosts_entry');
   const entries = p.entries ?? [];
   const remove = p.removeFromLoopback ?? [];
@@ -44,17 +39,13 @@ function toEdit(p: HostsEntryParams): { path: string; edit: HostsEdit } {
       owners.set(n.toLowerCase(), e.ip);
     }
   }
-  return { path, edit: { removeFromLoopback: remove, entries } };
+  return { target: { path, create: false }, edit: { removeFromLoopback: remove, entries } };
 }
 
-export const hostsEntry = defineModule<HostsEntryParams, HostsEntryResult, { path: string; edit: HostsEdit }, RemoteFile>({
+export const hostsEntry = defineTextEditor<HostsEntryParams, HostsEdit>({
   name: 'hosts_entry',
-  checkMode: true,
   describe: (p) =>
     `hosts_entry ${[...(p.removeFromLoopback ?? []).map((n) => `-127.0.0.1 ${n}`), ...(p.entries ?? []).map((e) => `${e.ip} ${e.names.join(' ')}`)].join(', ')}`,
   preflight: toEdit,
-  probe: (_p, { path, edit }) => textProbe({ path, create: false }, (t) => editHosts(t, edit)),
-  async run(_p, ctx, { path, edit }, cur) {
-    return editResult(path, await editTextFile(ctx, { path, create: false }, (t) => editHosts(t, edit), cur));
-  },
+  apply: editHosts,
 });

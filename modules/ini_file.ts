@@ -1,12 +1,8 @@
 // ini_file: one option (or a whole section) in an INI / my.cnf file, edited in place: comments,
 // order and spacing of every other line are kept. Bare options (`log-bin`) are options without a value.
-import type { ModuleResult } from '../engine/types';
 import { ConfigError } from '../engine/errors';
-import { defineModule } from './define';
-import { editResult, editTextFile, textProbe, type TextFileTarget } from './lib/edit-file';
-import type { RemoteFile } from './lib/remote-file';
-import { absolutePath, wantedAttributes, type FileAttributeParams } from './lib/params';
-import type { WantedAttributes } from './lib/attributes';
+import { attributeTarget, defineTextEditor, type EditResult } from './lib/edit-file';
+import { absolutePath, type FileAttributeParams } from './lib/params';
 import { editIni, type IniEdit } from './text/ini-edit';
 
 export interface IniFileParams extends FileAttributeParams {
@@ -28,9 +24,7 @@ export interface IniFileParams extends FileAttributeParams {
   readonly create?: boolean;
 }
 
-export interface IniFileResult extends ModuleResult {
-  readonly path: string;
-}
+export type IniFileResult = EditResult;
 
 function toEdit(p: IniFileParams): IniEdit {
   absolutePath(p.path, 'ini_file');
@@ -54,15 +48,9 @@ function toEdit(p: IniFileParams): IniEdit {
   };
 }
 
-const target = (p: IniFileParams, attrs: WantedAttributes): TextFileTarget => ({ path: p.path, create: p.create ?? true, ...attrs });
-
-export const iniFile = defineModule<IniFileParams, IniFileResult, { edit: IniEdit; attrs: WantedAttributes }, RemoteFile>({
+export const iniFile = defineTextEditor<IniFileParams, IniEdit>({
   name: 'ini_file',
-  checkMode: true,
   describe: (p) => `ini_file ${p.path} [${p.section ?? ''}]${p.option ? ` ${p.option}` : ''}${p.state === 'absent' ? ' state=absent' : ''}`,
-  preflight: (p) => ({ edit: toEdit(p), attrs: wantedAttributes(p, `ini_file ${p.path}`) }),
-  probe: (p, { edit, attrs }) => textProbe(target(p, attrs), (t) => editIni(t, edit)),
-  async run(p, ctx, { edit, attrs }, cur) {
-    return editResult(p.path, await editTextFile(ctx, target(p, attrs), (t) => editIni(t, edit), cur));
-  },
+  preflight: (p) => ({ edit: toEdit(p), target: attributeTarget(p, `ini_file ${p.path}`, true) }),
+  apply: editIni,
 });

@@ -1,12 +1,8 @@
 // lineinfile: make sure one line is in a file (replacing the last line matching regexp), or that no
 // line matching regexp (or equal to line) is.
-import type { ModuleResult } from '../engine/types';
 import { ConfigError } from '../engine/errors';
-import { defineModule } from './define';
-import { editResult, editTextFile, textProbe, type TextFileTarget } from './lib/edit-file';
-import type { RemoteFile } from './lib/remote-file';
-import { absolutePath, wantedAttributes, type FileAttributeParams } from './lib/params';
-import type { WantedAttributes } from './lib/attributes';
+import { attributeTarget, defineTextEditor, type EditResult } from './lib/edit-file';
+import { absolutePath, type FileAttributeParams } from './lib/params';
 import { anchorParam, regexParam } from './lib/patterns';
 import { editLine, type LineEdit } from './text/line-edit';
 
@@ -25,9 +21,7 @@ export interface LineInFileParams extends FileAttributeParams {
   readonly create?: boolean;
 }
 
-export interface LineInFileResult extends ModuleResult {
-  readonly path: string;
-}
+export type LineInFileResult = EditResult;
 
 function toEdit(p: LineInFileParams): LineEdit {
   absolutePath(p.path, 'lineinfile');
@@ -46,15 +40,9 @@ function toEdit(p: LineInFileParams): LineEdit {
   };
 }
 
-const target = (p: LineInFileParams, attrs: WantedAttributes): TextFileTarget => ({ path: p.path, create: p.create ?? false, ...attrs });
-
-export const lineinfile = defineModule<LineInFileParams, LineInFileResult, { edit: LineEdit; attrs: WantedAttributes }, RemoteFile>({
+export const lineinfile = defineTextEditor<LineInFileParams, LineEdit>({
   name: 'lineinfile',
-  checkMode: true,
   describe: (p) => `lineinfile ${p.path}${p.line !== undefined ? ` line=${p.line}` : ''}${p.state === 'absent' ? ' state=absent' : ''}`,
-  preflight: (p) => ({ edit: toEdit(p), attrs: wantedAttributes(p, `lineinfile ${p.path}`) }),
-  probe: (p, { edit, attrs }) => textProbe(target(p, attrs), (t) => editLine(t, edit)),
-  async run(p, ctx, { edit, attrs }, cur) {
-    return editResult(p.path, await editTextFile(ctx, target(p, attrs), (t) => editLine(t, edit), cur));
-  },
+  preflight: (p) => ({ edit: toEdit(p), target: attributeTarget(p, `lineinfile ${p.path}`, false) }),
+  apply: editLine,
 });

@@ -1,9 +1,12 @@
 // The shared frame of the text editors (lineinfile, blockinfile, ini_file, hosts_entry, selinux's
 // config): read the file with its bytes in one exec, apply a pure edit, write back only on a change.
-// textProbe is that read and that decision as a module probe (modules/define.ts).
+// textProbe is that read and that decision as a module probe (modules/define.ts); defineTextEditor is the one
+// module definition of the editor modules, which give only their parameter checks and their pure edit
+// (modules/text/).
 import type { ModuleContext, ModuleResult } from '../../engine/types';
 import { ModuleError } from '../../engine/errors';
-import type { ModuleProbe } from '../define';
+import { defineModule, type ModuleFactory, type ModuleProbe } from '../define';
+import { wantedAttributes, type FileAttributeParams } from './params';
 import { fileRead, readRemoteFile, type FileRequest, type RemoteFile } from './remote-file';
 import { ensureFile, unchanged, type WantedFile, type WriteOutcome } from './write-file';
 import type { WantedAttributes } from './attributes';
@@ -69,4 +72,37 @@ export function textProbe(target: TextFileTarget, edit: (text: string) => string
       return out && editResult(target.path, out);
     },
   };
+}
+
+/** An editor module: its checks of the parameters and its pure edit; reading, probing and writing are shared. */
+export interface TextEditorDefinition<P, E> {
+  readonly name: string;
+  describe(params: P): string;
+  /** Host-independent checks (throw ConfigError): the file to edit and the parsed edit. */
+  preflight(params: P): EditorCall<E>;
+  /** The pure edit of the file's text ('' when the file is absent). */
+  apply(text: string, edit: E): string;
+}
+
+export interface EditorCall<E> {
+  readonly target: TextFileTarget;
+  readonly edit: E;
+}
+
+export function defineTextEditor<P, E>(def: TextEditorDefinition<P, E>): ModuleFactory<P, EditResult> {
+  return defineModule<P, EditResult, EditorCall<E>, RemoteFile>({
+    name: def.name,
+    checkMode: true,
+    describe: (p) => def.describe(p),
+    preflight: (p) => def.preflight(p),
+    probe: (_p, { target, edit }) => textProbe(target, (t) => def.apply(t, edit)),
+    async run(_p, ctx, { target, edit }, cur) {
+      return editResult(target.path, await editTextFile(ctx, target, (t) => def.apply(t, edit), cur));
+    },
+  });
+}
+
+/** The target of an editor whose parameters name a path, `create` and the file's attributes (checked after the edit). */
+export function attributeTarget(p: FileAttributeParams & { readonly path: string; readonly create?: boolean }, what: string, createByDefault: boolean): TextFileTarget {
+  return { path: p.path, create: p.create ?? createByDefault, ...wantedAttributes(p, what) };
 }
