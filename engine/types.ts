@@ -93,6 +93,11 @@ export interface ModuleContext {
   readonly hostCache: Map<string, unknown>;
   /** Another host's connection, for cross-host copies; the name is checked against the inventory. */
   connectionTo(host: HostName): Connection;
+  /**
+   * The context for reaching `host` from this task, for cross-host modules: this one for its own host, else that
+   * host's connection with this task's flags (engine/runner/context-on.ts).
+   */
+  on(host: HostName): ModuleContext;
   /** Verbose output (-v); already redacted of secrets by the runner. */
   log(line: string): void;
   /** Mark a value as secret: it is redacted from every output from now on. */

@@ -8,7 +8,6 @@ import { defineModule } from './define';
 import { readRemoteFile } from './lib/remote-file';
 import { ensureFile } from './lib/write-file';
 import { keptOwnership } from './lib/attributes';
-import { peerContext } from './lib/peer-context';
 import { absolutePath, wantedAttributes, type FileAttributeParams } from './lib/params';
 import type { WantedAttributes } from './lib/attributes';
 import { DIFF_MAX_BYTES } from './copy';
@@ -38,7 +37,7 @@ export const copyFromHost = defineModule<CopyFromHostParams, CopyFromHostResult,
   async run(p, ctx, { dest, attrs }) {
     const srcConn = ctx.connectionTo(p.from as HostName);
     // The source is read through its own connection, with this task's become.
-    const srcCtx = peerContext(ctx, srcConn);
+    const srcCtx = ctx.on(srcConn.host);
     const depth = ctx.diff ? 'content' : 'hash';
     const [from, to] = await Promise.all([
       readRemoteFile(srcCtx, p.src, { depth: 'hash' }),

@@ -6,6 +6,7 @@
 //   host-view.ts      the one HostView factory, for plan-time checks and for the run
 //   run.ts            the linear strategy: plays, serial batches, blocks, handlers, lockstep tasks
 //   task-executor.ts  one task on one host: when, delegateTo, loop, check mode, retries, register, notify
+//   context-on.ts     ModuleContext.on(host): a task's context for reaching another host (cross-host modules)
 //   probe-batch.ts    the state of consecutive tasks read in one command per host; which tasks share it, when
 //                     an answer is stale (the probe contract itself is modules/define.ts's)
 //   host-state.ts     what the run knows of a host (connection, facts, registered results, set facts)

@@ -8,6 +8,7 @@ import type { HostState } from './host-state';
 import type { HostViews } from './host-view';
 import type { PlannedPlay, PlannedSetFact, PlannedTask, Scope } from './plan';
 import type { BatchedStep, ProbeBatch, RoundIO } from './probe-batch';
+import { contextOn } from './context-on';
 import { verboseConnection } from './verbose-connection';
 
 export interface ExecutorSettings {
@@ -238,7 +239,7 @@ export class TaskExecutor {
 
   private context(c: ContextOptions): ModuleContext {
     const { verbose, log } = this.logOf(c.host, c.noLog);
-    return {
+    const ctx: ModuleContext = {
       host: c.exec.name,
       conn: verbose ? verboseConnection(c.exec.connection(), log) : c.exec.connection(),
       facts: c.facts,
@@ -248,9 +249,11 @@ export class TaskExecutor {
       hostCache: c.exec.hostCache,
       ...(c.timeoutMs ? { timeoutMs: c.timeoutMs } : {}),
       connectionTo: (name) => this.env.host(name).connection(),
+      on: (name) => contextOn(ctx, name),
       log,
       secret: (v) => this.env.secret(v),
     };
+    return ctx;
   }
 }
 

@@ -9,11 +9,10 @@
 //   an SQL error, or events it cannot reach: refused, with the replica's own error and the coordinates.
 // The diagnosis alone is `diagnoseReplica`, for checks that must refuse before any host is touched.
 import * as path from 'node:path';
-import type { ModuleContext, ModuleResult } from '../../engine/types';
+import type { HostName, ModuleContext, ModuleResult } from '../../engine/types';
 import { ConfigError, ModuleError } from '../../engine/errors';
 import { sh } from '../../engine/shell';
 import { defineModule } from '../define';
-import { contextOn } from '../lib/peer-context';
 import { probe } from '../exec';
 import { queryRows, runSql } from './client';
 import { checkLogin, type MysqlLogin } from './login';
@@ -88,7 +87,7 @@ export async function diagnoseReplica(ctx: ModuleContext, source: ReplicaSource,
   const r = await readReplica(ctx, login);
   const me = ctx.host;
   if (!r) return { kind: 'refuse', why: `${me} is not a replica of ${source.host}` };
-  const sourceCtx = contextOn(ctx, source.host);
+  const sourceCtx = ctx.on(source.host as HostName);
   const executed: BinlogPosition = { file: r.relayMasterLogFile, position: r.execMasterLogPos };
   const from = `${me} replicates ${source.host} from ${coords(executed)}`;
   if (r.lastSqlErrno && r.lastSqlErrno !== 1594) {

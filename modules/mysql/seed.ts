@@ -4,11 +4,10 @@
 // replica from the replica's position right after the load. GUARD: rows the replica holds that the source
 // lacks would vanish in the load; the seed is refused while there are any, with their count per table, unless
 // force. Run once, on the source (it reaches the replica through its connection).
-import type { ModuleContext, ModuleResult } from '../../engine/types';
+import type { HostName, ModuleContext, ModuleResult } from '../../engine/types';
 import { ConfigError, ModuleError } from '../../engine/errors';
 import { sh } from '../../engine/shell';
 import { defineModule } from '../define';
-import { contextOn } from '../lib/peer-context';
 import { probe } from '../exec';
 import { forceSetting, type ForceVariable } from '../lib/force-hint';
 import { copyFromHost } from '../copy_from_host';
@@ -72,7 +71,7 @@ export const mysqlSeed = defineModule<MysqlSeedParams, MysqlSeedResult>({
   },
   async run(p, ctx) {
     ctx.secret(p.password);
-    const replicaCtx = contextOn(ctx, p.replica.host);
+    const replicaCtx = ctx.on(p.replica.host as HostName);
     const cmp = await seedGuard(ctx, replicaCtx, p);
     const over =
       `over ${p.replica.host}'s database (${plural(cmp.tables, 'table')}, ${plural(cmp.rows, 'row')}; ` +

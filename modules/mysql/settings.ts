@@ -4,11 +4,10 @@
 // service first, then the next only once the restarted one is back and both replicas are caught up again.
 // A MariaDB run by the cluster is unmanaged for the restart, so pacemaker neither sees a failure nor restarts
 // what depends on it. Run it once (runOnce): it reaches every node through its connection.
-import type { ModuleContext, ModuleResult } from '../../engine/types';
+import type { HostName, ModuleContext, ModuleResult } from '../../engine/types';
 import { ConfigError, ModuleError } from '../../engine/errors';
 import { sh } from '../../engine/shell';
 import { defineModule } from '../define';
-import { contextOn } from '../lib/peer-context';
 import { probe } from '../exec';
 import { parseCrmMon } from '../cluster_status';
 import { queryRows, runSql } from './client';
@@ -190,7 +189,7 @@ export const mysqlSettings = defineModule<MysqlSettingsParams, MysqlSettingsResu
   describe: (p) => `MariaDB settings live on ${p.nodes.map((n) => n.host).join(', ')} (restarts one node at a time)`,
   preflight: checkParams,
   async run(p, ctx) {
-    const ctxOf = (host: string): ModuleContext => contextOn(ctx, host);
+    const ctxOf = (host: string): ModuleContext => ctx.on(host as HostName);
     const states = new Map<string, NodeState>();
     for (const n of p.nodes) states.set(n.host, await readState(n.host, ctxOf(n.host), p.login));
     const changes: NodeChange[] = p.nodes.map((n) => ({

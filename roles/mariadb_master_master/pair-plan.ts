@@ -5,10 +5,9 @@
 //   - otherwise the peer is seeded from the preferred node, but only when the peer holds no row the preferred
 //     node lacks (or the user forced it);
 //   - owned settings given on mariadbd's command line, or option files this survey cannot account for, stop it.
-import type { ModuleContext, ModuleResult } from '../../engine/types';
+import type { HostName, ModuleContext, ModuleResult } from '../../engine/types';
 import { ModuleError } from '../../engine/errors';
 import { defineModule } from '../../modules/define';
-import { contextOn } from '../../modules/lib/peer-context';
 import type { MysqlSurvey } from '../../modules/mysql/survey';
 import { diagnoseReplica, type ReplicaDiagnosis } from '../../modules/mysql/replica-repair';
 import { seedGuard, type MysqlSeedParams } from '../../modules/mysql/seed';
@@ -60,7 +59,7 @@ export const mariadbPairPlan = defineModule<PairPlanParams, PairPlanResult>({
   describe: (p) => `plan replication between ${p.nodes.map((n) => n.host).join(' and ')}`,
   async run(p, ctx) {
     ctx.secret(p.seed.password);
-    const ctxOf = (host: string): ModuleContext => contextOn(ctx, host);
+    const ctxOf = (host: string): ModuleContext => ctx.on(host as HostName);
     const refusals = p.nodes.flatMap(optionRefusals);
     const stopped = p.nodes.filter((n) => !n.survey?.running).map((n) => n.host);
     const diagnoses: Record<string, ReplicaDiagnosis> = {};

@@ -1,5 +1,6 @@
 // A ModuleContext around fake hosts, for module unit specs.
 import type { Connection, Facts, HostName, ModuleContext } from '../../engine/types';
+import { contextOn } from '../../engine/runner/context-on';
 import { FakeConnection } from './fake-connection';
 
 export interface FakeContextOptions {
@@ -26,7 +27,7 @@ export function contextFor<C extends Connection>(
 ): RecordingContext<C> {
   const logs: string[] = [];
   const secrets: string[] = [];
-  return {
+  const ctx: RecordingContext<C> = {
     host: conn.host,
     conn,
     facts,
@@ -35,11 +36,13 @@ export function contextFor<C extends Connection>(
     become: opts.become ?? false,
     hostCache: new Map(),
     connectionTo,
+    on: (host) => contextOn(ctx, host),
     log: (line) => logs.push(line),
     secret: (v) => secrets.push(v),
     logs,
     secrets,
   };
+  return ctx;
 }
 
 /** The same host and connection seen with other flags (and a fresh per-host cache and records). */
