@@ -115,7 +115,7 @@ export interface Action<R extends ModuleResult = ModuleResult> {
   preflight?(): void;
   run(ctx: ModuleContext): Promise<R>;
   /**
-   * The read-only state this call decides on, when its module declares a probe (modules/define.ts): the runner
+   * The read-only state this call decides on, when its module declares a probe (modules/lib/define.ts): the runner
    * reads the probes of consecutive tasks in one command per host and runs only the calls whose state differs.
    * Undefined when this call has no probe (a command without creates/removes). Throws what preflight throws.
    */

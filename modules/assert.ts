@@ -1,7 +1,7 @@
 // assert: stop a host (or, when decidable from variables alone, the whole run before it starts) with a message.
 import type { ModuleResult } from '../engine/types';
 import { ConfigError, ModuleError } from '../engine/errors';
-import { defineModule } from './define';
+import { defineModule } from './lib/define';
 
 export interface AssertParams {
   readonly that: boolean;

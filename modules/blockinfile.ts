@@ -3,7 +3,7 @@ import { ConfigError } from '../engine/errors';
 import { attributeTarget, defineTextEditor, type EditResult } from './lib/edit-file';
 import { absolutePath, type FileAttributeParams } from './lib/params';
 import { anchorParam } from './lib/patterns';
-import { editBlock, type BlockEdit } from './text/block-edit';
+import { editBlock, type BlockEdit } from './lib/text/block-edit';
 
 export interface BlockInFileParams extends FileAttributeParams {
   readonly path: string;

@@ -1,9 +1,9 @@
 // cluster_status: the live pacemaker state (`crm_mon --output-as=xml`) as typed facts: nodes and where each resource runs.
 import type { ModuleResult } from '../engine/types';
 import { ModuleError } from '../engine/errors';
-import { defineModule } from './define';
-import { must } from './exec';
-import { parseXml, type XmlElement } from './xml';
+import { defineModule } from './lib/define';
+import { must } from './lib/exec';
+import { parseXml, type XmlElement } from './lib/xml';
 
 export interface ClusterNode {
   readonly name: string;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ModuleContext, ModuleResult, ProbeFlags } from '../engine/types';
 import { ConfigError } from '../engine/errors';
-import { defineModule, type ModuleProbe } from './define';
+import { defineModule, type ModuleProbe } from './lib/define';
 import { fileRead, readRemoteFile, type FileRequest, type RemoteFile } from './lib/remote-file';
 import { ensureFile, unchanged, type WriteOutcome } from './lib/write-file';
 import { absolutePath, wantedAttributes, type FileAttributeParams } from './lib/params';

@@ -4,7 +4,7 @@
 // are kept unless given.
 import type { HostName, ModuleResult } from '../engine/types';
 import { ModuleError } from '../engine/errors';
-import { defineModule } from './define';
+import { defineModule } from './lib/define';
 import { readRemoteFile } from './lib/remote-file';
 import { ensureFile } from './lib/write-file';
 import { keptOwnership } from './lib/attributes';

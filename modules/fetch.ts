@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ModuleResult } from '../engine/types';
 import { ModuleError } from '../engine/errors';
-import { defineModule } from './define';
+import { defineModule } from './lib/define';
 import { absolutePath } from './lib/params';
 import { contentDiff, sha256 } from './lib/diff';
 

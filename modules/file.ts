@@ -3,8 +3,8 @@
 import type { ModuleResult } from '../engine/types';
 import { ConfigError, ModuleError } from '../engine/errors';
 import { sh } from '../engine/shell';
-import { defineModule } from './define';
-import { must } from './exec';
+import { defineModule } from './lib/define';
+import { must } from './lib/exec';
 import { readRemoteFile, type FileKind, type RemoteFile } from './lib/remote-file';
 import { attributeChanges, attributeCommand, type WantedAttributes } from './lib/attributes';
 import { settingsDiff, summarize, type SettingChange } from './lib/diff';

@@ -3,8 +3,8 @@
 import type { ModuleResult } from '../engine/types';
 import { ConfigError, ModuleError } from '../engine/errors';
 import { sh } from '../engine/shell';
-import { defineModule } from './define';
-import { must, probe } from './exec';
+import { defineModule } from './lib/define';
+import { must, probe } from './lib/exec';
 import { settingsDiff, type SettingChange } from './lib/diff';
 
 export interface FirewalldParams {

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { ConfigError } from '../engine/errors';
 import { defineTextEditor, type EditorCall, type EditResult } from './lib/edit-file';
 import { absolutePath } from './lib/params';
-import { editHosts, type HostsEdit, type HostsEntry } from './text/hosts-edit';
+import { editHosts, type HostsEdit, type HostsEntry } from './lib/text/hosts-edit';
 
 export interface HostsEntryParams {
   /** Default /etc/hosts. */

@@ -3,7 +3,7 @@
 import { ConfigError } from '../engine/errors';
 import { attributeTarget, defineTextEditor, type EditResult } from './lib/edit-file';
 import { absolutePath, type FileAttributeParams } from './lib/params';
-import { editIni, type IniEdit } from './text/ini-edit';
+import { editIni, type IniEdit } from './lib/text/ini-edit';
 
 export interface IniFileParams extends FileAttributeParams {
   readonly path: string;

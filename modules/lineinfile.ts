@@ -4,7 +4,7 @@ import { ConfigError } from '../engine/errors';
 import { attributeTarget, defineTextEditor, type EditResult } from './lib/edit-file';
 import { absolutePath, type FileAttributeParams } from './lib/params';
 import { anchorParam, regexParam } from './lib/patterns';
-import { editLine, type LineEdit } from './text/line-edit';
+import { editLine, type LineEdit } from './lib/text/line-edit';
 
 export interface LineInFileParams extends FileAttributeParams {
   readonly path: string;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../engine/errors';
 import { sh } from '../engine/shell';
-import { defineModule } from './define';
+import { defineModule } from './lib/define';
 import { checkModeWhen } from './lib/check-mode';
 import { checkOptions, hasGuard, runGuarded, type CommandOptions, type CommandResult } from './lib/run-command';
 

@@ -4,12 +4,12 @@
 import type { FileDiff, ModuleResult } from '../engine/types';
 import { ConfigError, ModuleError } from '../engine/errors';
 import { sh } from '../engine/shell';
-import { defineModule } from './define';
-import { must, probe } from './exec';
+import { defineModule } from './lib/define';
+import { must, probe } from './lib/exec';
 import { fileStateScript, parseFileState } from './lib/remote-file';
 import { applyEdit } from './lib/edit-file';
 import { settingsDiff, type SettingChange } from './lib/diff';
-import { editLine } from './text/line-edit';
+import { editLine } from './lib/text/line-edit';
 
 export type SelinuxMode = 'enforcing' | 'permissive' | 'disabled';
 

@@ -3,8 +3,8 @@
 import type { ModuleContext, ModuleResult } from '../engine/types';
 import { ConfigError, ModuleError } from '../engine/errors';
 import { sh } from '../engine/shell';
-import { defineModule, shellRead } from './define';
-import { must, probe } from './exec';
+import { defineModule, shellRead } from './lib/define';
+import { must, probe } from './lib/exec';
 import { settingsDiff, summarize, type SettingChange } from './lib/diff';
 
 export interface ServiceParams {

@@ -2,7 +2,7 @@
 // Always "changed" when it runs; creates/removes make it idempotent and check-mode capable.
 import { ConfigError } from '../engine/errors';
 import { sh } from '../engine/shell';
-import { defineModule } from './define';
+import { defineModule } from './lib/define';
 import { checkModeWhen } from './lib/check-mode';
 import { checkOptions, guardProbe, hasGuard, runGuarded, type CommandOptions, type CommandResult } from './lib/run-command';
 

@@ -2,7 +2,7 @@
 // the connection's get, so the content never passes through a logged command line.
 import type { ModuleResult } from '../engine/types';
 import { ModuleError } from '../engine/errors';
-import { defineModule } from './define';
+import { defineModule } from './lib/define';
 import { absolutePath } from './lib/params';
 import { asText } from './lib/diff';
 

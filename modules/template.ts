@@ -1,7 +1,7 @@
 // template: render templates/NAME.hbs with the task's variables and install the result like copy.
 // preflight() renders it, so a template error stops the run before any host is touched.
 import type { ModuleResult } from '../engine/types';
-import { defineModule } from './define';
+import { defineModule } from './lib/define';
 import { renderTemplate } from './lib/handlebars';
 import { absolutePath, wantedAttributes, type FileAttributeParams } from './lib/params';
 import type { WantedAttributes } from './lib/attributes';

@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import type { ModuleResult } from '../engine/types';
 import { ConfigError, ModuleError } from '../engine/errors';
 import { q } from '../engine/shell';
-import { defineModule } from './define';
-import { probe } from './exec';
+import { defineModule } from './lib/define';
+import { probe } from './lib/exec';
 import { settingsDiff } from './lib/diff';
 
 export interface UserPasswordParams {

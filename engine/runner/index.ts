@@ -8,7 +8,7 @@
 //   task-executor.ts  one task on one host: when, delegateTo, loop, check mode, retries, register, notify
 //   context-on.ts     ModuleContext.on(host): a task's context for reaching another host (cross-host modules)
 //   probe-batch.ts    the state of consecutive tasks read in one command per host; which tasks share it, when
-//                     an answer is stale (the probe contract itself is modules/define.ts's)
+//                     an answer is stale (the probe contract itself is modules/lib/define.ts's)
 //   host-state.ts     what the run knows of a host (connection, facts, registered results, set facts)
 //   events.ts         the event stream every output renders (engine/secrets/redact.ts masks secrets in it)
 //   pool.ts, verbose-connection.ts   --forks and -v helpers

@@ -15,7 +15,7 @@
 //               service: another host's may reach this one, hosts may share files); checked at each task's turn,
 //               when lockstep has finished the tasks before it everywhere. A stale or missing answer starts a new
 //               round at that task's turn. Under --check nothing changes, so nothing goes stale.
-// The probe contract itself is modules/define.ts's (engine/types.ts has what the runner sees of it).
+// The probe contract itself is modules/lib/define.ts's (engine/types.ts has what the runner sees of it).
 import type { Action, ActionProbe, Connection, Facts, HostName, ModuleContext, ModuleResult, ProbeAnswer, ProbeAnswers, ProbeDecision, ProbeKind, ProbeRead } from '../types';
 import { FACTS_SCRIPT, factsFrom } from '../facts';
 import { newToken, parseSections, sectionsScript } from '../connection/framing';

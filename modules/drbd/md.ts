@@ -4,9 +4,9 @@
 import { ModuleError } from '../../engine/errors';
 import type { ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
-import { defineModule } from '../define';
+import { defineModule } from '../lib/define';
 import { checkResourceName } from './resource-name';
-import { must, probe } from '../exec';
+import { must, probe } from '../lib/exec';
 import { describeSignature, deviceSignature } from '../storage/signature';
 import { forceSetting, type ForceVariable } from '../lib/force-hint';
 import { drbdadm, readDrbdStatus } from './status';

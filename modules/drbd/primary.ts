@@ -3,9 +3,9 @@
 import { ModuleError } from '../../engine/errors';
 import type { ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
-import { defineModule } from '../define';
+import { defineModule } from '../lib/define';
 import { checkResourceName } from './resource-name';
-import { must } from '../exec';
+import { must } from '../lib/exec';
 import { drbdadm, readDrbdStatus, type DrbdStatus } from './status';
 
 export interface DrbdPrimaryParams {

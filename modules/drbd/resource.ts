@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { ConfigError, ModuleError } from '../../engine/errors';
 import type { FileDiff, ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
-import { defineModule } from '../define';
-import { probe } from '../exec';
+import { defineModule } from '../lib/define';
+import { probe } from '../lib/exec';
 import { renderTemplate } from '../lib/handlebars';
 import { checkResourceName } from './resource-name';
 

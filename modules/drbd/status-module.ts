@@ -1,6 +1,6 @@
 // drbd_status: the resource's role, disk, peers and replication as typed facts (never a change).
 import type { ModuleResult } from '../../engine/types';
-import { defineModule } from '../define';
+import { defineModule } from '../lib/define';
 import { checkResourceName } from './resource-name';
 import { readDrbdStatus, type DrbdStatus } from './status';
 

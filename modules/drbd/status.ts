@@ -3,7 +3,7 @@
 import type { ModuleContext } from '../../engine/types';
 import { ModuleError } from '../../engine/errors';
 import { sh } from '../../engine/shell';
-import { probe } from '../exec';
+import { probe } from '../lib/exec';
 
 export interface DrbdPeer {
   readonly name: string;

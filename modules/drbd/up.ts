@@ -1,9 +1,9 @@
 // drbd_up: bring a resource up (`drbdadm up`) when it is not.
 import type { ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
-import { defineModule } from '../define';
+import { defineModule } from '../lib/define';
 import { checkResourceName } from './resource-name';
-import { must } from '../exec';
+import { must } from '../lib/exec';
 import { drbdadm, readDrbdStatus, type DrbdStatus } from './status';
 
 export interface DrbdUpParams {

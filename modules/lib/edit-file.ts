@@ -1,11 +1,11 @@
 // The shared frame of the text editors (lineinfile, blockinfile, ini_file, hosts_entry, selinux's
 // config): read the file with its bytes in one exec, apply a pure edit, write back only on a change.
-// textProbe is that read and that decision as a module probe (modules/define.ts); defineTextEditor is the one
+// textProbe is that read and that decision as a module probe (modules/lib/define.ts); defineTextEditor is the one
 // module definition of the editor modules, which give only their parameter checks and their pure edit
-// (modules/text/).
+// (modules/lib/text/).
 import type { ModuleContext, ModuleResult } from '../../engine/types';
 import { ModuleError } from '../../engine/errors';
-import { defineModule, type ModuleFactory, type ModuleProbe } from '../define';
+import { defineModule, type ModuleFactory, type ModuleProbe } from './define';
 import { wantedAttributes, type FileAttributeParams } from './params';
 import { fileRead, readRemoteFile, type FileRequest, type RemoteFile } from './remote-file';
 import { ensureFile, unchanged, type WantedFile, type WriteOutcome } from './write-file';

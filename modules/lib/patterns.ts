@@ -1,6 +1,6 @@
 // Regular expressions given as parameters (RegExp or source string), checked in preflight.
 import { ConfigError } from '../../engine/errors';
-import { toRegExp } from '../text/lines';
+import { toRegExp } from './text/lines';
 
 export function regexParam(value: RegExp | string | undefined, what: string): RegExp | undefined {
   if (value === undefined) return undefined;

@@ -6,7 +6,7 @@
 import type { ModuleContext, ProbeKind, ProbeRead } from '../../engine/types';
 import { ModuleError } from '../../engine/errors';
 import { q } from '../../engine/shell';
-import { probe } from '../exec';
+import { probe } from './exec';
 
 export type FileKind = 'file' | 'directory' | 'link' | 'other' | 'absent';
 

@@ -3,8 +3,8 @@
 import type { ModuleContext, ModuleResult } from '../../engine/types';
 import { ConfigError } from '../../engine/errors';
 import { q, sh } from '../../engine/shell';
-import { must, probe } from '../exec';
-import type { ModuleProbe } from '../define';
+import { must, probe } from './exec';
+import type { ModuleProbe } from './define';
 import { absolutePath } from './params';
 import { fileRead } from './remote-file';
 

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import type { FileDiff, ModuleContext } from '../../engine/types';
 import { ModuleError, UnreachableError } from '../../engine/errors';
-import { must } from '../exec';
+import { must } from './exec';
 import type { RemoteFile } from './remote-file';
 import { attributeChanges, attributeCommand, keptOwnership, type WantedAttributes } from './attributes';
 import { contentDiff, settingsDiff, sha256, summarize } from './diff';

@@ -3,7 +3,7 @@
 import type { ModuleContext } from '../../engine/types';
 import { ModuleError } from '../../engine/errors';
 import { sh } from '../../engine/shell';
-import { parseXml, childrenNamed, XmlError } from '../xml';
+import { parseXml, childrenNamed, XmlError } from '../lib/xml';
 import { withLogin, type MysqlLogin } from './login';
 
 /** One result row: column name -> value, null for SQL NULL. */

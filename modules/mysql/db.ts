@@ -2,7 +2,7 @@
 // needs force: true.
 import { ConfigError, ModuleError } from '../../engine/errors';
 import type { ModuleResult } from '../../engine/types';
-import { defineModule } from '../define';
+import { defineModule } from '../lib/define';
 import { queryRows, runSql } from './client';
 import { checkLogin, type MysqlLogin } from './login';
 import { sqlIdent, sqlString } from './sql';

@@ -4,8 +4,8 @@
 import { ConfigError, ModuleError } from '../../engine/errors';
 import type { ModuleContext, ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
-import { defineModule } from '../define';
-import { must, probe } from '../exec';
+import { defineModule } from '../lib/define';
+import { must, probe } from '../lib/exec';
 import { checkLogin, withLogin, type MysqlLogin } from './login';
 import { readPrimary, type BinlogPosition } from './replication';
 

@@ -4,8 +4,8 @@
 import { ConfigError, ModuleError } from '../../engine/errors';
 import type { ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
-import { defineModule } from '../define';
-import { must, probe } from '../exec';
+import { defineModule } from '../lib/define';
+import { must, probe } from '../lib/exec';
 import { runSql } from './client';
 import { schemaInfo } from './db';
 import { checkLogin, withLogin, type MysqlLogin } from './login';

@@ -4,7 +4,7 @@
 // `my_print_defaults` (what MariaDB itself reads): when the two disagree, nothing here claims to know the source.
 import type { ModuleContext } from '../../engine/types';
 import { sh } from '../../engine/shell';
-import { probe } from '../exec';
+import { probe } from '../lib/exec';
 
 /** One option line of a server group. */
 export interface OptionLine {

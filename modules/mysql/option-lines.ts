@@ -5,8 +5,8 @@
 import type { ModuleResult } from '../../engine/types';
 import { ConfigError, ModuleError } from '../../engine/errors';
 import { sh } from '../../engine/shell';
-import { defineModule } from '../define';
-import { must } from '../exec';
+import { defineModule } from '../lib/define';
+import { must } from '../lib/exec';
 import { editTextFile } from '../lib/edit-file';
 import type { OptionLine } from './option-files';
 

@@ -2,7 +2,7 @@
 // too and report no change; anything else is a change and is only reported under --check.
 import { ConfigError } from '../../engine/errors';
 import type { ModuleResult } from '../../engine/types';
-import { defineModule } from '../define';
+import { defineModule } from '../lib/define';
 import { runSql, type MysqlRow } from './client';
 import { checkLogin, type MysqlLogin } from './login';
 import { isReadOnly } from './sql';

@@ -2,7 +2,7 @@
 // replica already follows that primary and runs), and start/stop/reset of the replica threads.
 import { ConfigError, ModuleError } from '../../engine/errors';
 import type { ModuleContext, ModuleResult } from '../../engine/types';
-import { defineModule } from '../define';
+import { defineModule } from '../lib/define';
 import { queryRows, runSql, type MysqlRow } from './client';
 import { checkLogin, type MysqlLogin } from './login';
 import { sqlString } from './sql';

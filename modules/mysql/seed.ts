@@ -7,8 +7,8 @@
 import type { HostName, ModuleContext, ModuleResult } from '../../engine/types';
 import { ConfigError, ModuleError } from '../../engine/errors';
 import { sh } from '../../engine/shell';
-import { defineModule } from '../define';
-import { probe } from '../exec';
+import { defineModule } from '../lib/define';
+import { probe } from '../lib/exec';
 import { forceSetting, type ForceVariable } from '../lib/force-hint';
 import { copyFromHost } from '../copy_from_host';
 import { checkLogin, type MysqlLogin } from './login';

@@ -7,8 +7,8 @@
 import type { HostName, ModuleContext, ModuleResult } from '../../engine/types';
 import { ConfigError, ModuleError } from '../../engine/errors';
 import { sh } from '../../engine/shell';
-import { defineModule } from '../define';
-import { probe } from '../exec';
+import { defineModule } from '../lib/define';
+import { probe } from '../lib/exec';
 import { parseCrmMon } from '../cluster_status';
 import { queryRows, runSql } from './client';
 import { checkLogin, type MysqlLogin } from './login';

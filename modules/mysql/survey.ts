@@ -5,8 +5,8 @@
 import * as path from 'node:path';
 import type { ModuleContext, ModuleResult } from '../../engine/types';
 import { ModuleError } from '../../engine/errors';
-import { defineModule } from '../define';
-import { probe } from '../exec';
+import { defineModule } from '../lib/define';
+import { probe } from '../lib/exec';
 import { queryRows, runSql, type MysqlRow } from './client';
 import { checkLogin, type MysqlLogin } from './login';
 import { readOptionFiles, type OptionFiles } from './option-files';

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../../engine/errors';
 import type { FileDiff, ModuleContext, ModuleResult } from '../../engine/types';
-import { defineModule } from '../define';
+import { defineModule } from '../lib/define';
 import { queryRows, runSql } from './client';
 import { describeGrants, grantStatements, parseGrants, wantedGrants, type GrantMap } from './grants';
 import { checkLogin, type MysqlLogin } from './login';

@@ -2,8 +2,8 @@
 // (`pcs host auth NODE addr=IP` on 0.10+, `pcs cluster auth NODE` on 0.9). The password goes on stdin.
 import { ConfigError, ModuleError } from '../../engine/errors';
 import { sh } from '../../engine/shell';
-import { defineModule } from '../define';
-import { must } from '../exec';
+import { defineModule } from '../lib/define';
+import { must } from '../lib/exec';
 import { pcsDialect } from './dialect';
 import { pcsdStatus, type PcsdReach } from './pcsd-status';
 import type { PcsResult } from './run';

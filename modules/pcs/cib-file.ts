@@ -3,8 +3,8 @@
 // is made all the same (it is scratch, not cluster state) and built in: the push then reports the true difference.
 import { ConfigError } from '../../engine/errors';
 import { sh } from '../../engine/shell';
-import { defineModule } from '../define';
-import { must } from '../exec';
+import { defineModule } from '../lib/define';
+import { must } from '../lib/exec';
 import type { PcsResult } from './run';
 import { markScratchCib, READ_LIVE_CIB } from './cib';
 import { pcsDialect } from './dialect';

@@ -2,8 +2,8 @@
 // and only when, it differs from the live cluster's configuration.
 import type { FileDiff } from '../../engine/types';
 import { ConfigError, ModuleError } from '../../engine/errors';
-import { defineModule } from '../define';
-import { canonicalXml, childNamed, prettyXml } from '../xml';
+import { defineModule } from '../lib/define';
+import { canonicalXml, childNamed, prettyXml } from '../lib/xml';
 import { parseCib, readCibText, type Cib } from './cib';
 import { pcsDialect } from './dialect';
 import { applyPlan, pcsCommand, type PcsResult } from './run';

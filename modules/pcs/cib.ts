@@ -2,8 +2,8 @@
 // attributes, read once per module call from the live cluster (`pcs cluster cib`) or a CIB file (`pcs -f`).
 import type { ModuleContext } from '../../engine/types';
 import { ModuleError } from '../../engine/errors';
-import { must } from '../exec';
-import { childNamed, childrenNamed, parseXml, XmlError, type XmlElement } from '../xml';
+import { must } from '../lib/exec';
+import { childNamed, childrenNamed, parseXml, XmlError, type XmlElement } from '../lib/xml';
 
 export type NvPairs = Readonly<Record<string, string>>;
 

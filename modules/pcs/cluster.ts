@@ -5,7 +5,7 @@
 import type { Connection, HostName } from '../../engine/types';
 import { ConfigError, ModuleError } from '../../engine/errors';
 import { sh } from '../../engine/shell';
-import { defineModule } from '../define';
+import { defineModule } from '../lib/define';
 import { describeConf, membership, readCorosyncConf, type ClusterMembership } from './corosync-conf';
 import { pcsDialect, type PcsDialect } from './dialect';
 import { clearForeign } from './foreign-cluster';

@@ -3,7 +3,7 @@
 // so reruns are no-ops even for constraints created by hand with pcs's generated ids; one that
 // constrains the same things differently is replaced.
 import { ConfigError } from '../../engine/errors';
-import { defineModule } from '../define';
+import { defineModule } from '../lib/define';
 import {
   normalRole,
   readCib,

@@ -2,7 +2,7 @@
 // and cached in ctx.hostCache. Feature boundaries come from pcs's own CHANGELOG.
 import type { ModuleContext } from '../../engine/types';
 import { ModuleError } from '../../engine/errors';
-import { probe } from '../exec';
+import { probe } from '../lib/exec';
 
 export interface PcsDialect {
   /** As printed by `pcs --version`, e.g. "0.9.169" or "0.11.5". */

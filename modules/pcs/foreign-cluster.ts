@@ -3,7 +3,7 @@
 // guarded: only with destroyForeign: true, and never a cluster with the wanted name and nodes.
 import type { Connection, ModuleContext } from '../../engine/types';
 import { ConfigError, ModuleError } from '../../engine/errors';
-import { defineModule } from '../define';
+import { defineModule } from '../lib/define';
 import { pcsCommand, type PcsResult } from './run';
 import { describeConf, membership, readCorosyncConf, type CorosyncConf } from './corosync-conf';
 import { pcsDialect, type PcsDialect } from './dialect';

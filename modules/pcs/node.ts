@@ -1,5 +1,5 @@
 // pcs_node: put a cluster node in standby or bring it back (`pcs node standby|unstandby`; 0.9: `pcs cluster`).
-import { defineModule } from '../define';
+import { defineModule } from '../lib/define';
 import { readCib, isTrue, type CibTarget } from './cib';
 import { ModuleError } from '../../engine/errors';
 import { pcsDialect } from './dialect';

@@ -1,7 +1,7 @@
 // `pcs status pcsd NODE...`: whether this host's pcs can talk to pcsd on each node with a valid token.
 import type { ModuleContext } from '../../engine/types';
 import { sh } from '../../engine/shell';
-import { probe } from '../exec';
+import { probe } from '../lib/exec';
 
 export type PcsdReach = 'Online' | 'Unable to authenticate' | 'Offline' | 'unknown';
 

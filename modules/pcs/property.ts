@@ -1,5 +1,5 @@
 // pcs_property: cluster properties (`pcs property set`), e.g. no-quorum-policy=ignore, stonith-enabled=false.
-import { defineModule } from '../define';
+import { defineModule } from '../lib/define';
 import { readCib, type CibTarget } from './cib';
 import { pcsDialect } from './dialect';
 import { applyPlan, nvWords, pcsCommand, type PcsResult } from './run';

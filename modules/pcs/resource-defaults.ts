@@ -1,5 +1,5 @@
 // pcs_resource_defaults: resource (or operation) defaults, e.g. failure-timeout=30s migration-threshold=3.
-import { defineModule } from '../define';
+import { defineModule } from '../lib/define';
 import { readCib, type CibTarget } from './cib';
 import { pcsDialect } from './dialect';
 import { applyPlan, nvWords, pcsCommand, type PcsResult } from './run';

@@ -1,7 +1,7 @@
 // pcs_resource: create a cluster resource, or bring an existing one in line with the parameters by
 // changing only what differs: instance attributes, operations, meta attributes, group, clone/promotable.
 import { ConfigError, ModuleError } from '../../engine/errors';
-import { defineModule } from '../define';
+import { defineModule } from '../lib/define';
 import { readCib, type CibClone, type CibOp, type CibPrimitive, type CibResource, type CibTarget, type NvPairs } from './cib';
 import { pcsDialect, type PcsDialect } from './dialect';
 import { applyPlan, nvWords, pcsCommand, type PcsResult } from './run';

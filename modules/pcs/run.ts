@@ -1,7 +1,7 @@
 // Building and running pcs command lines, live or against a CIB file (`pcs -f FILE`).
 import type { ModuleContext, ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
-import { must } from '../exec';
+import { must } from '../lib/exec';
 import { isScratchCib, type CibTarget } from './cib';
 
 /** `pcs [-f FILE] ARGS...`, every argument quoted. */

@@ -3,8 +3,8 @@
 import { ConfigError, ModuleError } from '../../engine/errors';
 import type { ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
-import { defineModule } from '../define';
-import { must } from '../exec';
+import { defineModule } from '../lib/define';
+import { must } from '../lib/exec';
 import { describeSignature, deviceSignature } from './signature';
 import { forceSetting, type ForceVariable } from '../lib/force-hint';
 

@@ -3,8 +3,8 @@
 import { ConfigError, ModuleError } from '../../engine/errors';
 import type { FileDiff, ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
-import { defineModule } from '../define';
-import { must, probe } from '../exec';
+import { defineModule } from '../lib/define';
+import { must, probe } from '../lib/exec';
 
 export interface MountParams {
   /** The mount point. */

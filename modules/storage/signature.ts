@@ -3,7 +3,7 @@
 import type { ModuleContext } from '../../engine/types';
 import { ModuleError } from '../../engine/errors';
 import { sh } from '../../engine/shell';
-import { probe } from '../exec';
+import { probe } from '../lib/exec';
 
 export interface Signature {
   /** TYPE (xfs, ext4, drbd, LVM2_member, vdo...) or PTTYPE for a partition table. */

@@ -5,8 +5,8 @@
 import { ConfigError, ModuleError } from '../../engine/errors';
 import type { Facts, ModuleContext, ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
-import { defineModule } from '../define';
-import { must, probe } from '../exec';
+import { defineModule } from '../lib/define';
+import { must, probe } from '../lib/exec';
 import { describeSignature, deviceSignature } from './signature';
 import { forceSetting, type ForceVariable } from '../lib/force-hint';
 

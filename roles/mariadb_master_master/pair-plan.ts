@@ -7,7 +7,7 @@
 //   - owned settings given on mariadbd's command line, or option files this survey cannot account for, stop it.
 import type { HostName, ModuleContext, ModuleResult } from '../../engine/types';
 import { ModuleError } from '../../engine/errors';
-import { defineModule } from '../../modules/define';
+import { defineModule } from '../../modules/lib/define';
 import type { MysqlSurvey } from '../../modules/mysql/survey';
 import { diagnoseReplica, type ReplicaDiagnosis } from '../../modules/mysql/replica-repair';
 import { seedGuard, type MysqlSeedParams } from '../../modules/mysql/seed';

@@ -11,8 +11,8 @@
 // Everything else that differs (attributes, operations, meta, group membership) is updated in place in that push.
 import type { ModuleResult } from '../../engine/types';
 import { ModuleError } from '../../engine/errors';
-import { defineModule } from '../../modules/define';
-import { probe } from '../../modules/exec';
+import { defineModule } from '../../modules/lib/define';
+import { probe } from '../../modules/lib/exec';
 import { parseCib, READ_LIVE_CIB, type Cib, type CibConstraint, type CibResource } from '../../modules/pcs/cib';
 import { defaultId, matches, sameSubject, type ConstraintSpec } from '../../modules/pcs/constraint';
 import { changedPairs, sameValue } from '../../modules/pcs/pairs';

@@ -16,7 +16,7 @@ import { loadInventory } from '../../engine/inventory/load';
 import { fakeFacts } from '../support/fake-connection';
 import { renderTemplate } from '../../modules/lib/handlebars';
 import { braceProblem } from '../../modules/drbd/resource';
-import { childNamed, childrenNamed, parseXml, type XmlElement } from '../../modules/xml';
+import { childNamed, childrenNamed, parseXml, type XmlElement } from '../../modules/lib/xml';
 import { RESOURCE_TEMPLATE, resourceFileVars } from '../../roles/drbd';
 import { drbdVars, type DrbdVars } from '../../roles/drbd/vars';
 

@@ -7,7 +7,7 @@ import { FakeConnection } from './fake-connection';
 import { InventoryDraft, type VarLayer } from '../../engine/inventory/draft';
 import { inventoryFromDraft } from '../../engine/inventory/inventory';
 import { runPlaybook, type RunOptions, type RunSummary } from '../../engine/runner';
-import { defineModule } from '../../modules/define';
+import { defineModule } from '../../modules/lib/define';
 import { sh } from '../../engine/shell';
 import { ModuleError } from '../../engine/errors';
 

@@ -6,7 +6,7 @@ import type { ConnectionOptions } from '../../engine/connection/ssh-settings';
 import type { Playbook } from '../../engine/dsl';
 import type { HostEntry } from '../../engine/inventory/types';
 import type { HostName } from '../../engine/types';
-import { defineModule } from '../../modules/define';
+import { defineModule } from '../../modules/lib/define';
 
 export interface FlagRun {
   readonly code: number;

@@ -3,7 +3,7 @@
 // crm_mon (where every resource runs). No cluster, no daemons: everything reads and writes files.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { childNamed, childrenNamed, parseXml, type XmlElement } from '../../modules/xml';
+import { childNamed, childrenNamed, parseXml, type XmlElement } from '../../modules/lib/xml';
 
 const onFile = (file: string): NodeJS.ProcessEnv => ({ ...process.env, CIB_file: file, LC_ALL: 'C' });
 

@@ -9,7 +9,7 @@ import { main, type CliIO } from '../../../engine/cli';
 import { LocalConnection } from '../../../engine/connection/local';
 import { sshSettings } from '../../../engine/connection/ssh-settings';
 import { block, play, playbook, task } from '../../../engine/dsl';
-import { defineModule } from '../../../modules/define';
+import { defineModule } from '../../../modules/lib/define';
 import { ansible, requireAnsible } from '../../support/ansible';
 import { probe, probed, runFlags } from '../../support/flag-run';
 import { createSudoUser } from '../../support/system-user';

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { ConfigError } from '../../../engine/errors';
 import type { ModuleResult } from '../../../engine/types';
-import { defineModule } from '../../../modules/define';
+import { defineModule } from '../../../modules/lib/define';
 import { drbdMd, drbdPrimary, drbdResource, drbdStatus, drbdUp } from '../../../modules/drbd';
 import { DRBD_RESOURCE_NAME } from '../../../modules/drbd/resource-name';
 import { drbdVars } from '../../../roles/drbd/vars';

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { ConfigError, ModuleError } from '../../../engine/errors';
 import { fakeFacts } from '../../support/fake-connection';
 import { packageModule } from '../../../modules/package';
-import { parseAptPolicy, parseDpkgQuery } from '../../../modules/pkg/apt';
-import { parseRpmQuery } from '../../../modules/pkg/rpm';
+import { parseAptPolicy, parseDpkgQuery } from '../../../modules/package/apt';
+import { parseRpmQuery } from '../../../modules/package/rpm';
 import { fakeHost, moduleContext } from '../../support/module-context';
 import { fixture } from '../../support/module-fixtures';
 

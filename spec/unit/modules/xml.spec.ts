@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { canonicalXml, childNamed, descendantsNamed, parseXml } from '../../../modules/xml';
+import { canonicalXml, childNamed, descendantsNamed, parseXml } from '../../../modules/lib/xml';
 
 describe('xml reader', () => {
   it('reads elements, attributes, entities, CDATA, and skips comments, PIs and DOCTYPE', () => {

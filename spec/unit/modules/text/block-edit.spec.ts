@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { editBlock, type BlockEdit } from '../../../../modules/text/block-edit';
+import { editBlock, type BlockEdit } from '../../../../modules/lib/text/block-edit';
 
 const base: BlockEdit = { state: 'present', block: 'one\ntwo', beginMarker: '# BEGIN X', endMarker: '# END X' };
 

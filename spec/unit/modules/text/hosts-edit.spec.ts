@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { editHosts } from '../../../../modules/text/hosts-edit';
+import { editHosts } from '../../../../modules/lib/text/hosts-edit';
 
 // An all-in-one vProtect install's /etc/hosts (the how-to's case), with Debian's 127.0.1.1 line too.
 const AIO = `127.0.0.1   localhost localhost.localdomain vprotect1 localhost4

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { editIni, type IniEdit } from '../../../../modules/text/ini-edit';
+import { editIni, type IniEdit } from '../../../../modules/lib/text/ini-edit';
 
 const set = (section: string | null, option: string, value?: string | null, more: Partial<IniEdit> = {}): IniEdit => ({
   section,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { editLine } from '../../../../modules/text/line-edit';
+import { editLine } from '../../../../modules/lib/text/line-edit';
 
 describe('lineinfile edit (pure)', () => {
   it('replaces the last line matching regexp, keeping its line ending', () => {

@@ -1,10 +1,11 @@
 // package: packages present, absent or at the latest version, with the host's manager (apt, dnf or
-// yum from facts). One read, then one transaction for the whole list of what differs.
-import type { ModuleContext, ModuleResult } from '../engine/types';
-import { ConfigError, ModuleError } from '../engine/errors';
-import { defineModule } from './define';
-import { must, probe } from './exec';
-import { settingsDiff } from './lib/diff';
+// yum from facts). One read, then one transaction for the whole list of what differs. This folder: the module
+// (index.ts) and its managers' sides, apt.ts and rpm.ts (read commands, their parsers, the change commands).
+import type { ModuleContext, ModuleResult } from '../../engine/types';
+import { ConfigError, ModuleError } from '../../engine/errors';
+import { defineModule } from '../lib/define';
+import { must, probe } from '../lib/exec';
+import { settingsDiff } from '../lib/diff';
 import {
   aptInstallCommand,
   aptPolicyCommand,
@@ -13,8 +14,8 @@ import {
   dpkgQueryCommand,
   parseAptPolicy,
   parseDpkgQuery,
-} from './pkg/apt';
-import { parseRpmQuery, rpmInstallCommand, rpmMakecacheCommand, rpmQueryCommand, rpmRemoveCommand, rpmUpgradeCommand } from './pkg/rpm';
+} from './apt';
+import { parseRpmQuery, rpmInstallCommand, rpmMakecacheCommand, rpmQueryCommand, rpmRemoveCommand, rpmUpgradeCommand } from './rpm';
 
 export interface PackageParams {
   /** One name or a list; names only (no versions), as the manager knows them. */

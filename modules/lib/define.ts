@@ -4,7 +4,7 @@
 // It owns the probe contract too: a module may declare the read-only state its run decides on (probe), so the
 // runner reads the state of consecutive tasks in one command per host and runs only the calls whose state
 // differs, handing run() the state it read.
-import type { Action, ModuleContext, ModuleResult, ProbeAnswers, ProbeFlags, ProbeKind, ProbeOutput, ProbeRead } from '../engine/types';
+import type { Action, ModuleContext, ModuleResult, ProbeAnswers, ProbeFlags, ProbeKind, ProbeOutput, ProbeRead } from '../../engine/types';
 
 export interface ModuleDefinition<P, R extends ModuleResult, C = void, S = never> {
   readonly name: string;

@@ -1,6 +1,6 @@
 // Running commands from modules: checked exits with the stderr tail, and quiet probes.
-import type { ExecOptions, ExecResult, ModuleContext } from '../engine/types';
-import { ModuleError } from '../engine/errors';
+import type { ExecOptions, ExecResult, ModuleContext } from '../../engine/types';
+import { ModuleError } from '../../engine/errors';
 
 const tail = (s: string, n = 600): string => (s.length > n ? '…' + s.slice(-n) : s).trim();
 
