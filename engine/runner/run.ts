@@ -223,7 +223,7 @@ class Run {
     const targets = hosts.filter((h) => h.active);
     if (!targets.length || !(await this.stepAllows(ref))) return;
     await this.emit({ type: 'task', task: ref, hosts: targets.map((h) => h.name) });
-    for (const h of targets) await this.executor.runSetFact(t, h, p, ref);
+    for (const h of targets) await this.executor.runSetFact(t, h, { play: p, ref });
     await this.emit({ type: 'taskDone', task: ref });
   }
 
@@ -248,7 +248,7 @@ class Run {
     const ref: TaskRef = { play: p.play.name, role: t.scope.role?.role.name, name: o.name, kind: r.kind };
     if (r.kind === 'task' && !(await this.stepAllows(ref))) return;
     await this.emit({ type: 'task', task: ref, hosts: targets.map((h) => h.name) });
-    await mapLimit(targets, this.settings.forks ?? 10, (h) => this.executor.runTask(t, h, p, ref, r.batch));
+    await mapLimit(targets, this.settings.forks ?? 10, (h) => this.executor.runTask(t, h, { play: p, ref, batch: r.batch }));
     if (o.runOnce && o.register) {
       const result = targets[0]!.registered.get(o.register);
       if (result) for (const h of hosts) h.registered.set(o.register, result);

@@ -66,13 +66,31 @@ interface ContextOptions {
   readonly timeoutMs: number;
 }
 
+/** Where a task runs on a host: its play, its reference in the event stream and, for a task, its probe batch. */
+export interface TaskPlace {
+  readonly play: PlannedPlay;
+  readonly ref: TaskRef;
+  /** The probe batch the task is in (t is one of its tasks): its state comes from the batch's round (probe-batch.ts). */
+  readonly batch?: ProbeBatch;
+}
+
+/** One item of a task: the action, its context, the task's options and view, and what a probe round decided. */
+interface Attempt {
+  readonly action: Action;
+  readonly ctx: ModuleContext;
+  readonly opts: TaskOpts;
+  readonly view: HostView<never>;
+  /** The action as its probe round decided it (a settled result, or the apply step with the state read). */
+  readonly batched?: Extract<BatchedStep, { skipped: false }>;
+}
+
 const HIDDEN = 'the output has been hidden (noLog)';
 
 export class TaskExecutor {
   constructor(private readonly env: ExecutorEnv) {}
 
   /** With `batch` (t is one of its tasks), t's state comes from the batch's probe round on h (probe-batch.ts). */
-  async runTask(t: ExecutedTask, h: HostState, p: PlannedPlay, ref: TaskRef, batch?: ProbeBatch): Promise<void> {
+  async runTask(t: ExecutedTask, h: HostState, { play: p, ref, batch }: TaskPlace): Promise<void> {
     const o = t.node.opts;
     const { settings } = this.env;
     const t0 = Date.now();
@@ -100,7 +118,7 @@ export class TaskExecutor {
         }
         if (settings.verbosity >= 2 && !o.noLog) await this.env.emit({ type: 'log', host: h.name, line: `${action.module}: ${action.describe}` });
         const ctx = this.context({ host: h, exec, facts, noLog: o.noLog, become: taskBecome(t, settings.become), timeoutMs: this.timeoutSeconds(o) * 1000 });
-        const outcome = await this.attempt(action, ctx, o, view, batched?.skipped === false ? batched : undefined);
+        const outcome = await this.attempt({ action, ctx, opts: o, view, batched: batched?.skipped === false ? batched : undefined });
         results.push(outcome.result);
         if (outcome.error !== undefined) {
           failure = outcome.error;
@@ -136,7 +154,7 @@ export class TaskExecutor {
     }
   }
 
-  async runSetFact(t: PlannedSetFact, h: HostState, p: PlannedPlay, ref: TaskRef): Promise<void> {
+  async runSetFact(t: PlannedSetFact, h: HostState, { play: p, ref }: TaskPlace): Promise<void> {
     const t0 = Date.now();
     try {
       const view = this.env.views.of(h.name, t.scope, p.hosts);
@@ -157,17 +175,8 @@ export class TaskExecutor {
     return taskTimeoutSeconds(o, this.env.settings.taskTimeout);
   }
 
-  /**
-   * One item: run with timeout, retries/until, changedWhen/failedWhen. Never throws module errors. `batched`:
-   * the action as its probe round decided it (a settled result, or the apply step with the state read).
-   */
-  private async attempt(
-    action: Action,
-    ctx: ModuleContext,
-    o: TaskOpts,
-    view: HostView<never>,
-    batched?: Extract<BatchedStep, { skipped: false }>,
-  ): Promise<{ result: ModuleResult; error?: string }> {
+  /** One item: run with timeout, retries/until, changedWhen/failedWhen. Never throws module errors. */
+  private async attempt({ action, ctx, opts: o, view, batched }: Attempt): Promise<{ result: ModuleResult; error?: string }> {
     const tries = o.until || o.retries ? (o.retries ?? 3) + 1 : 1;
     let last: { result: ModuleResult; error?: string } = { result: { changed: false } };
     for (let n = 1; n <= tries; n++) {
