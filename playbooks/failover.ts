@@ -11,6 +11,7 @@ import { clusterStatus, runningOn, type ClusterStatus } from '../modules/cluster
 import { pcsNode } from '../modules/pcs';
 import { command } from '../modules/command';
 import { IDS } from '../roles/pacemaker/layout';
+import { preferredNode } from '../roles/shared/cluster';
 
 type H = HostView;
 const once = { runOnce: true } as const;
@@ -23,7 +24,6 @@ function active(h: H): string {
   return on[0]!;
 }
 const other = (h: H): string => h.playHosts.find((n) => n !== active(h))!;
-const preferred = (h: H): string => String(h.vars.preferred_node ?? h.playHosts[0]);
 /** The floating IP and the vProtect group (with its storage, when there is some) run on `node` alone. */
 const servicesOn = (r: ClusterStatus, node: string): boolean =>
   [IDS.vip, IDS.group, ...(r.resources.some((x) => x.parent === IDS.fsGroup) ? [IDS.fsGroup] : [])].every(
@@ -68,7 +68,7 @@ export const failover = playbook('failover', [
         ...once,
         tags: ['failback'],
         action: clusterStatus({}),
-        until: (r, h) => servicesOn(r, preferred(h)),
+        until: (r, h) => servicesOn(r, preferredNode(h)),
         retries: 60,
         delay: 2,
       }),

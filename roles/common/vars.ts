@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { clusterVars, port, secret } from '../shared/cluster';
+import { clusterVars, secret } from '../shared/cluster';
+import { dbVars } from '../shared/db-vars';
+import { storageVars } from '../shared/storage-vars';
 
 export const commonVars = z.object({
   ...clusterVars,
@@ -12,9 +14,8 @@ export const commonVars = z.object({
   /** Put SELinux in permissive mode (the how-to's test-only advice); otherwise only drbd_t is made permissive. */
   common_selinux_permissive: z.boolean().default(false),
   hacluster_password: secret('hacluster_password'),
-  drbd_enabled: z.boolean().default(true),
-  drbd_port: port.default(7788),
-  mariadb_port: port.default(3306),
+  ...storageVars,
+  ...dbVars,
   /** Services the cluster starts and stops: never started at boot by systemd. */
   cluster_managed_services: z.array(z.string()).default(['vprotect-server', 'vprotect-node', 'mariadb']),
 });

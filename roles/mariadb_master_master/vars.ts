@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { clusterVars, port, secret } from '../shared/cluster';
+import { clusterVars, secret } from '../shared/cluster';
+import { dbVars } from '../shared/db-vars';
 
 export const mariadbVars = z.object({
   ...clusterVars,
@@ -7,9 +8,8 @@ export const mariadbVars = z.object({
   mariadb_database: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, { error: 'letters, digits and _ (at most 64, MariaDB\'s limit)' }).default('vprotect'),
   mariadb_replicator_user: z.string().regex(/^[A-Za-z0-9_]{1,80}$/, { error: 'letters, digits and _ (at most 80, MariaDB\'s limit)' }).default('replicator'),
   mariadb_replicator_password: secret('mariadb_replicator_password'),
-  mariadb_port: port.default(3306),
+  ...dbVars,
   mariadb_bind_address: z.string().default('0.0.0.0'),
-  mariadb_service: z.string().default('mariadb'),
   /** root's password; unset: root logs in over the unix socket (MariaDB 10.4+ default). */
   mariadb_root_password: z.string().optional(),
   /** Directory for the replication drop-in; by OS when unset (/etc/my.cnf.d or /etc/mysql/mariadb.conf.d). */

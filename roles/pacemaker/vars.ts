@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ipv4 } from '../../engine/validate';
 import { clusterVars, secret } from '../shared/cluster';
+import { dbVars } from '../shared/db-vars';
+import { storageVars } from '../shared/storage-vars';
 
 const duration = z.string().regex(/^[0-9]+(ms|s|m|h)?$/, { error: 'expected a duration such as 30s or 5m' });
 
@@ -28,14 +30,8 @@ export const pacemakerVars = z.object({
   pacemaker_destroy_foreign_cluster: z.boolean().default(false),
   /** Run MariaDB as a cloned cluster resource on both nodes (they replicate master<->master). */
   pacemaker_manage_mariadb: z.boolean().default(true),
-  mariadb_service: z.string().default('mariadb'),
-  drbd_enabled: z.boolean().default(true),
-  drbd_resource: z.string().default('replicate'),
-  drbd_device: z.string().default('/dev/drbd0'),
-  vdo_enabled: z.boolean().default(false),
-  vdo_name: z.string().default('vdo_data'),
-  data_mount: z.string().default('/vprotect_data'),
-  data_fstype: z.string().default('xfs'),
+  ...dbVars,
+  ...storageVars,
   /** Build the resource configuration into this CIB file only (for review or offline checks); push nothing. */
   pacemaker_cib_file: z.string().optional(),
 });

@@ -20,10 +20,12 @@ export const secret = (what: string) =>
 
 export { port };
 
-type ClusterView = HostView<{ preferred_node?: string }>;
+/** A role's view (preferred_node checked by its schema) or a play's, where it is whatever the inventory holds. */
+type ClusterView = HostView<{ readonly preferred_node?: unknown }>;
 
+/** The node that runs the services when both are up: preferred_node, else the first host of the play. */
 export function preferredNode(h: ClusterView): string {
-  return h.vars.preferred_node ?? h.playHosts[0]!;
+  return String(h.vars.preferred_node ?? h.playHosts[0]!);
 }
 
 export function isPreferred(h: ClusterView): boolean {
