@@ -1,3 +1,7 @@
+// modules/lib/ is the module kit, no module: define.ts (the module contract), edit-file.ts (the text editors'
+// one definition), exec.ts and run-command.ts (commands), remote-file.ts and write-file.ts (files' state and
+// writes), xml.ts, text/ (the editors' pure edits) and the parameter helpers. What modules/ lists is modules.
+//
 // defineModule turns a typed implementation into a factory of Actions: `copy({ dest, content })`.
 // It owns the preflight guarantee: a module's preflight runs before any host is touched when the plan can
 // build the call, and always at the start of its run, whose third argument is what preflight returned.

@@ -1,3 +1,5 @@
+// modules/lib/text/: the text editors' pure edits, string in and string out, no host (line-, block-, ini-,
+// hosts-edit.ts); this file is what they share.
 // Text as a list of lines that keep their own line endings, so untouched lines stay byte-for-byte.
 
 /** Split keeping each line's ending ("\n" or "\r\n"); a last line without one stays without. */
