@@ -1,7 +1,8 @@
 // `npm run lab -- <cmd>`: the local lab cluster (see ../shared/LAB.md and lab/config.ts).
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_HOSTS, MAX_HOSTS, MAX_LIGHT_HOSTS } from './config';
-import { crash, down, start, status, up, upLight, type HostStatus } from './lab';
+import { buildImages, crash, down, heal, partition, start, status, up, upLight, type HostStatus } from './lab';
+import { LAB_TIERS, parseTier, TIER_ENV, type LabTier } from './tiers';
 
 function count(max: number) {
   return (value: string): number => {
@@ -16,6 +17,7 @@ function formatStatus(rows: readonly HostStatus[]): string {
   const cells = rows.map((r) => [
     r.name,
     r.ip,
+    r.tier ?? r.kind,
     r.pid ? `pid ${r.pid}` : '-',
     r.state === 'running' ? 'running' : r.exit !== undefined ? `down (last exit ${r.exit})` : 'down',
     r.sshd ? 'sshd answers' : 'sshd silent',
@@ -24,21 +26,40 @@ function formatStatus(rows: readonly HostStatus[]): string {
   return cells.map((c) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
 
-const program = new Command('lab').description('The local vProtect HA lab: systemd-nspawn hosts on bridge labbr0 (198.18.0.0/24, 198.18.1.0/24)');
+const program = new Command('lab').description(
+  'The local vProtect HA lab on bridge labbr0 (198.18.0.0/24, 198.18.1.0/24): systemd-nspawn hosts (tier nspawn) or User-Mode Linux hosts with real DRBD (tier storage)',
+);
+
+function tier(value: string): LabTier {
+  try {
+    return parseTier(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
 
 program
   .command('up')
   .description(`boot N full hosts (default ${DEFAULT_HOSTS}: vprotect1, vprotect2), or with --light N sshd-only hosts`)
   .argument('[N]', `number of full hosts (1..${MAX_HOSTS})`, count(MAX_HOSTS))
   .option('--light <N>', `start N light hosts light1..N instead (1..${MAX_LIGHT_HOSTS})`, count(MAX_LIGHT_HOSTS))
-  .action(async (n: number | undefined, opts: { light?: number }) => {
+  .option('--tier <TIER>', `${LAB_TIERS.join(' or ')} (default: $${TIER_ENV}, else the tier the lab has); another tier replaces the hosts`, tier)
+  .action(async (n: number | undefined, opts: { light?: number; tier?: LabTier }) => {
     if (opts.light !== undefined) {
-      if (n !== undefined) throw new InvalidArgumentError('give either N or --light N');
+      if (n !== undefined || opts.tier !== undefined) throw new InvalidArgumentError('give either N [--tier T] or --light N');
       await upLight(opts.light);
     } else {
-      await up(n ?? DEFAULT_HOSTS);
+      await up(n ?? DEFAULT_HOSTS, opts.tier);
     }
     console.log(formatStatus(await status()));
+  });
+
+program
+  .command('image')
+  .description('build (or find in the cache) the images a tier boots from; starts nothing')
+  .option('--tier <TIER>', LAB_TIERS.join(' or '), tier, 'nspawn' as LabTier)
+  .action(async (opts: { tier: LabTier }) => {
+    await buildImages(opts.tier);
   });
 
 program
@@ -57,7 +78,7 @@ program
 
 program
   .command('crash')
-  .description("SIGKILL a host's PID 1 (fail-over tests); it stays down until `start NAME` or `up`")
+  .description("power cut: SIGKILL a host's PID 1 (nspawn) or its whole kernel (storage tier); it stays down until `start NAME` or `up`")
   .argument('<NAME>')
   .action(async (name: string) => {
     await crash(name);
@@ -69,6 +90,20 @@ program
   .argument('<NAME>')
   .action(async (name: string) => {
     await start(name);
+  });
+
+program
+  .command('partition')
+  .description('cut the link between the lab hosts (their bridge ports isolated); the controller still reaches each')
+  .action(async () => {
+    await partition();
+  });
+
+program
+  .command('heal')
+  .description('restore the link `partition` cut')
+  .action(async () => {
+    await heal();
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

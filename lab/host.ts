@@ -7,13 +7,11 @@ import {
   BRIDGE,
   HOST_APT_DIR,
   HOSTS_DIR,
-  LICENSED_HOST,
-  PREFIX_LEN,
   REPO_ROOT,
   STATE_DIR,
   type LabHost,
 } from './config';
-import { ensureHostIdentity } from './identity';
+import { writeHostFiles } from './host-files';
 import { isMountpoint, mounts, removeTree, unmountUnder } from './mounts';
 import { waitLinkGone } from './network';
 import { alive, namespaceInit, recordedPid, signal, stopProcess } from './pids';
@@ -76,42 +74,6 @@ async function mountOverlay(name: string, image: Image): Promise<void> {
   await must(['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${image.rootfs},upperdir=${p.upper},workdir=${p.work}`, p.root]);
 }
 
-async function writeFile(root: string, rel: string, content: string, mode: number): Promise<void> {
-  const file = path.join(root, rel);
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  await fs.writeFile(file, content, { mode });
-  await fs.chmod(file, mode);
-}
-
-/** Hostname, /etc/hosts, address, host keys, machine-id, root's authorized key; the license on vprotect1. */
-async function writeHostFiles(host: LabHost, allHosts: readonly LabHost[], labPubKey: string): Promise<void> {
-  const root = hostPaths(host.name).root;
-  const id = await ensureHostIdentity(host.name);
-  await writeFile(root, 'etc/hostname', `${host.name}\n`, 0o644);
-  const hosts = ['127.0.0.1\tlocalhost', ...allHosts.map((h) => `${h.ip}\t${h.name}`)];
-  await writeFile(root, 'etc/hosts', `${hosts.join('\n')}\n`, 0o644);
-  await writeFile(root, 'etc/machine-id', `${id.machineId}\n`, 0o444);
-  // Sorts before nspawn's built-in 80-container-host0.network, which would give only a 169.254 address.
-  const network = ['[Match]', 'Name=host0', '', '[Network]', `Address=${host.ip}/${PREFIX_LEN}`, 'LinkLocalAddressing=no', 'IPv6AcceptRA=no'];
-  await writeFile(root, 'etc/systemd/network/10-lab-host0.network', `${network.join('\n')}\n`, 0o644);
-  for (const f of await fs.readdir(id.sshDir)) {
-    if (!f.startsWith('ssh_host_')) continue;
-    const content = await fs.readFile(path.join(id.sshDir, f), 'utf8');
-    await writeFile(root, path.join('etc/ssh', f), content, f.endsWith('.pub') ? 0o644 : 0o600);
-  }
-  await fs.mkdir(path.join(root, 'root/.ssh'), { recursive: true, mode: 0o700 });
-  await writeFile(root, 'root/.ssh/authorized_keys', `${labPubKey}\n`, 0o600);
-  if (host.name === LICENSED_HOST) {
-    const license = [
-      '# LAB STAND-IN license key: "the license the customer uploaded" to vprotect1. Not a real license.',
-      'customer=vProtect HA lab',
-      'license.id=LAB-0001',
-      'valid.until=2099-12-31',
-    ];
-    await writeFile(root, 'opt/vprotect/license.key', `${license.join('\n')}\n`, 0o600);
-  }
-}
-
 function nspawnArgs(host: LabHost, image: Image): string[] {
   return [
     '--keep-unit', // PID 1 here is not systemd: nspawn cannot ask it for a scope
@@ -145,7 +107,7 @@ export async function startHost(host: LabHost, allHosts: readonly LabHost[], ima
   await fs.mkdir(path.dirname(p.console), { recursive: true });
   if (!existsSync(p.prepared)) {
     await fs.writeFile(p.console, '');
-    await writeHostFiles(host, allHosts, labPubKey);
+    await writeHostFiles(p.root, host, allHosts, labPubKey);
     await fs.writeFile(p.prepared, `${new Date().toISOString()}\n`);
   }
   for (const f of [p.exit, p.stop, p.nspawnPid, p.supervisorPid]) await fs.rm(f, { force: true });

@@ -14,16 +14,22 @@ export function hostVars(host: LabHost): Record<string, string> {
   };
 }
 
-export function inventoryYaml(group: string, hosts: readonly LabHost[], what: string): string {
-  const doc = {
-    all: { children: { [group]: { hosts: Object.fromEntries(hosts.map((h) => [h.name, hostVars(h)])) } } },
-  };
+/** `groupVars`: what the lab's tier decides (e.g. drbd_enabled), as the group's own vars. */
+export function inventoryYaml(group: string, hosts: readonly LabHost[], what: string, groupVars?: Record<string, unknown>): string {
+  const members = { hosts: Object.fromEntries(hosts.map((h) => [h.name, hostVars(h)])) };
+  const doc = { all: { children: { [group]: groupVars ? { ...members, vars: groupVars } : members } } };
   return `# ${what}: written by \`npm run lab -- up\`; do not edit (regenerated, gitignored).\n${stringify(doc)}`;
 }
 
-export async function writeInventory(file: string, group: string, hosts: readonly LabHost[], what: string): Promise<void> {
+export async function writeInventory(
+  file: string,
+  group: string,
+  hosts: readonly LabHost[],
+  what: string,
+  groupVars?: Record<string, unknown>,
+): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp`;
-  await fs.writeFile(tmp, inventoryYaml(group, hosts, what));
+  await fs.writeFile(tmp, inventoryYaml(group, hosts, what, groupVars));
   await fs.rename(tmp, file);
 }

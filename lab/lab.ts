@@ -4,6 +4,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import {
   CLUSTER_GROUP,
   DEFAULT_HOSTS,
+  HOSTS_DIR,
   INVENTORY_FILE,
   LIGHT_GROUP,
   LIGHT_INVENTORY_FILE,
@@ -15,16 +16,7 @@ import {
   type LabHost,
 } from './config';
 import { ensureControllerTools } from './controller-tools';
-import {
-  crashHost,
-  destroyHost,
-  hostPaths,
-  isRunning,
-  knownHostNames,
-  lastExit,
-  nspawnPid,
-  startHost,
-} from './host';
+import { knownHostNames } from './host';
 import { ensureLabKey, writeKnownHosts } from './identity';
 import { writeInventory } from './inventory-file';
 import {
@@ -38,11 +30,15 @@ import {
 import { withLabLock } from './lock';
 import { ensureBridge, removeBridge } from './network';
 import { say } from './proc';
+import { must } from './proc';
 import { ensureImage } from './rootfs';
+import { ensureUmlImage } from './uml-image';
+import { driverFor, driverOfHostOnDisk, defaultTier, recordTier, storageTierUnavailable, tierVars, type LabTier } from './tiers';
 import { ensureLabSecrets } from './secrets';
 import { sshBanner, waitForSsh } from './ssh-probe';
 
-const SSH_WAIT_MS = 120_000;
+/** nspawn hosts answer in ~2 s; UML hosts in 20-35 s, more on a busy machine. */
+const SSH_WAIT_MS = 240_000;
 
 function lightByName(name: string): LabHost | undefined {
   const m = new RegExp(`^${LIGHT_PREFIX}([1-9][0-9]*)$`).exec(name);
@@ -70,64 +66,112 @@ async function waitForFullHosts(hosts: readonly LabHost[]): Promise<void> {
   await Promise.all(
     hosts.map(async (h) => {
       if (await waitForSsh(h.ip, SSH_WAIT_MS)) return;
-      const where = hostPaths(h.name).console;
+      const where = driverOfHostOnDisk(h.name).console(h.name);
       throw new Error(`${h.name} (${h.ip}): sshd did not answer within ${SSH_WAIT_MS / 1000} s; ${where}:\n${await tail(where)}`);
     }),
   );
 }
 
 /**
- * Exactly `n` full hosts up (vprotect1..N; hosts beyond N are removed), the inventory written.
- * Idempotent: running hosts are left alone; a crashed or powered-off host boots again on its disk.
+ * Exactly `n` full hosts of `tier` up (vprotect1..N; hosts beyond N, and hosts of the other tier, are
+ * removed), the inventory written with the tier's variables. Idempotent: running hosts are left alone; a
+ * crashed host boots again on its disks.
  */
-export function up(n: number = DEFAULT_HOSTS): Promise<LabHost[]> {
+export async function up(n: number = DEFAULT_HOSTS, tier?: LabTier): Promise<LabHost[]> {
   const hosts = labHosts(n);
+  const wantedTier = tier ?? (await defaultTier());
+  if (wantedTier === 'storage') {
+    const why = await storageTierUnavailable();
+    if (why) throw new Error(`the storage tier cannot run here: ${why}`);
+  }
+  const driver = driverFor(wantedTier);
   return withLabLock(async () => {
     const t0 = Date.now();
     await ensureControllerTools();
-    const image = await ensureImage();
     const pub = await ensureLabKey();
     await ensureBridge();
     const wanted = new Set(hosts.map((h) => h.name));
-    for (const name of await knownHostNames()) if (!wanted.has(name)) await destroyHost(name);
-    await Promise.all(hosts.map((h) => startHost(h, hosts, image, pub)));
+    for (const name of await knownHostNames()) {
+      const onDisk = driverOfHostOnDisk(name);
+      if (!wanted.has(name) || onDisk.tier !== wantedTier) await onDisk.destroy(name);
+    }
+    await recordTier(wantedTier);
+    // UML kernels are started one after the other: two first boots at once fight over one core each.
+    if (wantedTier === 'storage') for (const h of hosts) await driver.start(h, hosts, pub);
+    else await Promise.all(hosts.map((h) => driver.start(h, hosts, pub)));
     await refreshKnownHosts();
-    await writeInventory(INVENTORY_FILE, CLUSTER_GROUP, hosts, 'The local lab cluster');
+    await writeInventory(INVENTORY_FILE, CLUSTER_GROUP, hosts, `The local lab cluster (${wantedTier} tier)`, tierVars(wantedTier));
     // The inventory's secrets too: a playbook run right after `up` finds its vault and the vault's password.
     await ensureLabSecrets();
     await waitForFullHosts(hosts);
-    say(`${hosts.map((h) => h.name).join(', ')} up (${((Date.now() - t0) / 1000).toFixed(1)} s); inventory: ${INVENTORY_FILE}`);
+    say(`${hosts.map((h) => h.name).join(', ')} up on the ${wantedTier} tier (${((Date.now() - t0) / 1000).toFixed(1)} s); inventory: ${INVENTORY_FILE}`);
     return hosts;
   });
 }
 
-/** Fresh full hosts: their disks are dropped and they boot again from the image; light hosts and the bridge stay. */
-export async function renew(n: number = DEFAULT_HOSTS): Promise<LabHost[]> {
-  await withLabLock(async () => {
-    await Promise.all((await knownHostNames()).map(destroyHost));
+/** Build (or find cached) the images the tier boots from, without starting anything. */
+export function buildImages(tier: LabTier): Promise<void> {
+  return withLabLock(async () => {
+    await ensureControllerTools();
+    const image = await ensureImage();
+    if (tier === 'storage') await ensureUmlImage(image);
   });
-  return up(n);
 }
 
-/** Boot one full host again (after `crash` or a poweroff); the rest of the lab must be up. */
+/** Fresh full hosts: their disks are dropped and they boot again from the image; light hosts and the bridge stay. */
+export async function renew(n: number = DEFAULT_HOSTS, tier?: LabTier): Promise<LabHost[]> {
+  await withLabLock(async () => {
+    for (const name of await knownHostNames()) await driverOfHostOnDisk(name).destroy(name);
+  });
+  return up(n, tier);
+}
+
+/** Boot one full host again (after `crash`); the rest of the lab must be up. */
 export function start(name: string): Promise<LabHost> {
   const host = labHostByName(name);
   if (!host) throw new Error(`no lab host named ${name}`);
   return withLabLock(async () => {
-    if (!existsSync(hostPaths(name).dir)) throw new Error(`${name} is not part of the lab: run \`lab up\` first`);
-    const image = await ensureImage();
+    if (!existsSync(`${HOSTS_DIR}/${name}`)) throw new Error(`${name} is not part of the lab: run \`lab up\` first`);
     const pub = await ensureLabKey();
     await ensureBridge();
-    await startHost(host, await fullHostsOnDisk(), image, pub);
+    await driverOfHostOnDisk(name).start(host, await fullHostsOnDisk(), pub);
     await waitForFullHosts([host]);
     return host;
   });
 }
 
-/** SIGKILL a full host's PID 1; it stays down until `start`/`up`. */
+/** Power cut: SIGKILL a full host's PID 1 (nspawn) or its whole kernel (UML); it stays down until `start`/`up`. */
 export function crash(name: string): Promise<void> {
   if (!labHostByName(name)) throw new Error(`no lab host named ${name}`);
-  return withLabLock(() => crashHost(name));
+  return withLabLock(async () => {
+    if (!existsSync(`${HOSTS_DIR}/${name}`)) throw new Error(`${name} is not part of the lab`);
+    await driverOfHostOnDisk(name).crash(name);
+  });
+}
+
+/**
+ * Cut the link between the full hosts, not their link to the controller: each host's bridge port is made
+ * isolated (an isolated port forwards only to non-isolated ones; the controller is the bridge itself).
+ */
+export function partition(): Promise<void> {
+  return setIsolation(true);
+}
+
+/** Undo `partition`. */
+export function heal(): Promise<void> {
+  return setIsolation(false);
+}
+
+function setIsolation(on: boolean): Promise<void> {
+  return withLabLock(async () => {
+    const hosts = await fullHostsOnDisk();
+    if (hosts.length < 2) throw new Error('partition needs two lab hosts up');
+    for (const h of hosts) {
+      const port = driverOfHostOnDisk(h.name).port(h.name);
+      await must(['bridge', 'link', 'set', 'dev', port, 'isolated', on ? 'on' : 'off']);
+    }
+    say(`${on ? 'partitioned' : 'healed'}: ${hosts.map((h) => h.name).join(' <-> ')} (the controller reaches each)`);
+  });
 }
 
 /** Exactly `n` light hosts (light1..N) up, their inventory written. */
@@ -165,7 +209,7 @@ export function downLight(): Promise<void> {
 /** Stop everything the lab started, unmount, delete the hosts' disks and the bridge. */
 export function down(): Promise<void> {
   return withLabLock(async () => {
-    await Promise.all((await knownHostNames()).map(destroyHost));
+    await Promise.all((await knownHostNames()).map((name) => driverOfHostOnDisk(name).destroy(name)));
     await Promise.all((await knownLightNames()).map(stopLight));
     await cleanupLightHosts();
     await removeBridge();
@@ -176,7 +220,9 @@ export interface HostStatus {
   readonly name: string;
   readonly ip: string;
   readonly kind: 'full' | 'light';
-  /** nspawn's PID (full hosts) or the namespace wrapper's (light hosts), while it runs. */
+  /** Full hosts: the tier that made them. */
+  readonly tier?: LabTier;
+  /** nspawn's or the UML kernel's PID (full hosts) or the namespace wrapper's (light hosts), while it runs. */
   readonly pid?: number;
   readonly state: 'running' | 'down';
   /** Full hosts that ended: the last boot's exit code (e.g. after `crash`). */
@@ -187,13 +233,15 @@ export interface HostStatus {
 export async function status(): Promise<HostStatus[]> {
   const out: HostStatus[] = [];
   for (const h of await fullHostsOnDisk()) {
-    const running = await isRunning(h.name);
+    const driver = driverOfHostOnDisk(h.name);
+    const running = await driver.runs(h.name);
     out.push({
       ...h,
       kind: 'full',
-      pid: await nspawnPid(h.name),
+      tier: driver.tier,
+      pid: await driver.pid(h.name),
       state: running ? 'running' : 'down',
-      exit: running ? undefined : await lastExit(h.name),
+      exit: running ? undefined : await driver.lastExit(h.name),
       sshd: running && (await sshBanner(h.ip)),
     });
   }

@@ -13,7 +13,7 @@ chmod 755 /usr/sbin/policy-rc.d
 apt-get update
 apt-get install -y --no-install-recommends \
   openssh-server mariadb-server mariadb-client pacemaker pacemaker-cli-utils corosync pcs \
-  resource-agents drbd-utils kmod python3 sudo procps iputils-ping psmisc curl
+  resource-agents drbd-utils kmod python3 sudo procps iputils-ping psmisc curl xfsprogs
 
 # The stand-in vProtect product (1.0), from the lab's own repository only.
 echo 'deb [trusted=yes] file:/srv/lab-apt ./' > /etc/apt/sources.list.d/lab.list

@@ -14,6 +14,11 @@ export interface DrbdPrimaryParams {
   readonly config?: string;
   /** Allow `--force` for the initial sync of a new resource (never over up-to-date data). */
   readonly initialSync?: boolean;
+  /**
+   * For the initial sync: how long to wait for the peers to connect first (default 60 s). A peer brought up
+   * a moment ago is still Connecting; deciding on that would refuse a sync that is safe.
+   */
+  readonly connectTimeoutSeconds?: number;
 }
 
 export interface DrbdPrimaryResult extends ModuleResult {
@@ -25,14 +30,31 @@ function describePeers(s: DrbdStatus): string {
   return s.peers.map((p) => `${p.name} ${p.connection}/${p.diskState}`).join(', ') || 'no peers';
 }
 
+const notConnected = (s: DrbdStatus): boolean => s.peers.length === 0 || s.peers.some((x) => x.connection !== 'Connected');
+/** States from which DRBD keeps trying to connect by itself (8.4 and 9 spellings). */
+const CONNECTING = new Set(['Connecting', 'WFConnection', 'WFReportParams', 'Unconnected', 'NetworkFailure', 'BrokenPipe', 'Timeout', 'ProtocolError']);
+
+/** The status once every peer is Connected, or the last one read when the time is up or a peer will not connect by itself. */
+async function awaitPeers(read: () => Promise<DrbdStatus | undefined>, first: DrbdStatus, seconds: number): Promise<DrbdStatus> {
+  let s = first;
+  const until = Date.now() + seconds * 1000;
+  while (notConnected(s) && s.peers.every((x) => x.connection === 'Connected' || CONNECTING.has(x.connection)) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 1000));
+    s = (await read()) ?? s;
+  }
+  return s;
+}
+
 export const drbdPrimary = defineModule<DrbdPrimaryParams, DrbdPrimaryResult>({
   name: 'drbd_primary',
   checkMode: true,
   describe: (p) => `drbdadm primary ${p.initialSync ? '--force ' : ''}${p.resource}`,
   preflight: (p) => checkResourceName(p.resource, 'drbd_primary'),
   async run(p, ctx) {
-    const s = await readDrbdStatus(ctx, p.resource);
+    let s = await readDrbdStatus(ctx, p.resource);
     if (!s) throw new ModuleError(`DRBD resource ${p.resource} is not up on ${ctx.host}: bring it up first (drbd_up)`);
+    if (p.initialSync && !ctx.check && s.role !== 'Primary' && s.diskState === 'Inconsistent')
+      s = await awaitPeers(() => readDrbdStatus(ctx, p.resource), s, p.connectTimeoutSeconds ?? 60);
     if (s.role === 'Primary') return { changed: false, msg: `${p.resource} is Primary`, status: s, forced: false };
     const upToDatePeer = s.peers.find((x) => x.diskState === 'UpToDate');
     let force = false;

@@ -55,6 +55,13 @@ export const ownFreshFilesystem = (device: string, mountPoint: string, owner: st
   sh`umount ${mountPoint}` +
   ' && [ "$owned" -eq 0 ]; }';
 
+/** Checked before any disk is touched: a chown that fails after mkfs is never retried by a rerun. */
+export const dataOwnerCheck = (owner: string): string =>
+  sh`id -u -- ${owner}` +
+  ' >/dev/null 2>&1 || { ' +
+  sh`echo ${`data_owner ${owner} is not a user on this host: install vProtect first (it creates the user) or set data_owner`}` +
+  ' >&2; exit 1; }';
+
 export const drbd = role({
   name: 'drbd',
   tags: ['drbd', 'storage'],
@@ -66,6 +73,11 @@ export const drbd = role({
         preferredNodeCheck<DrbdVars>('drbd'),
         unameMatchesInventory<DrbdVars>('drbd'),
         task({ name: 'Install DRBD', action: (h) => packageModule({ name: drbdPackages(h), state: 'present' }), register: 'drbd_install' }),
+        task({
+          name: 'The data owner exists (vProtect creates it)',
+          action: (h) => shell({ cmd: dataOwnerCheck(h.vars.data_owner) }),
+          changedWhen: () => false,
+        }),
         task({ name: 'Mount point for the replicated data', action: (h) => file({ path: h.vars.data_mount, state: 'directory', mode: 0o755 }) }),
         task({
           name: 'Which DRBD dialect the host speaks',

@@ -170,6 +170,8 @@ function script(h: StorageHost): void {
     return {};
   });
   // The roles' "give the fresh filesystem to the vProtect user" (mount, chown, umount in one shell line).
+  // The vProtect user exists on these hosts (vProtect installed it).
+  c.on((cmd) => cmd.startsWith('id -u -- vprotect '), { stdout: '998\n' });
   c.on((cmd) => cmd.startsWith('mount ') && cmd.includes(' /vprotect_data && { chown vprotect\\:vprotect /vprotect_data;'), {});
 
   // VDO manager (RHEL 7/8).
