@@ -103,7 +103,7 @@ export const drbd = role({
             task({
               name: 'Initial sync from the preferred node',
               when: (h) => isPreferred(h),
-              action: (h) => drbdPrimary({ resource: h.vars.drbd_resource, initialSync: true }),
+              action: (h) => drbdPrimary({ resource: h.vars.drbd_resource, initialSync: true, connectTimeoutSeconds: h.vars.drbd_connect_timeout }),
             }),
             task<FilesystemResult>({
               name: 'Filesystem on the DRBD device (refuses an existing one unless data_force_mkfs)',

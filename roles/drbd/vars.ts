@@ -11,5 +11,7 @@ export const drbdVars = z.object({
   drbd_packages: z.array(z.string()).optional(),
   /** Write DRBD metadata even over a disk that holds a filesystem or old metadata: destroys its data. */
   drbd_force_create_md: z.boolean().default(false),
+  /** Seconds the initial sync waits for the peer to connect (it was brought up a moment before). */
+  drbd_connect_timeout: z.number().int().min(0).max(3600).default(60),
 });
 export type DrbdVars = z.output<typeof drbdVars>;

@@ -258,6 +258,7 @@ const READ_ONLY = [
   /^drbdadm (sh-ll-dev|dump-md) replicate$/,
   /^drbdsetup status replicate( --json)?$/,
   /^test -e /,
+  /^id -u -- /,
   /^blkid -p -o export /,
   /^vdo (list --all|status --name=)/,
   /^lvs /,

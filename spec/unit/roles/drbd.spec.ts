@@ -9,7 +9,7 @@ import { runFake, type FakeRun } from '../../support/fake-run';
 import { BLKID, changes, storagePair, type StorageHostSpec, type StoragePair } from '../../support/storage-hosts';
 
 const site = playbook('drbd', [play({ name: 'replicated storage', hosts: 'cluster', become: true, roles: [drbd] })]);
-const VARS: Vars = { preferred_node: 'vprotect1', drbd_enabled: true, drbd_disk: '/dev/sdb', vdo_enabled: false };
+const VARS: Vars = { preferred_node: 'vprotect1', drbd_enabled: true, drbd_disk: '/dev/sdb', drbd_connect_timeout: 1, vdo_enabled: false };
 const RHEL8: StorageHostSpec = { rhel: 8 };
 
 const fresh = (over: Partial<Record<'vprotect1' | 'vprotect2', StorageHostSpec>> = {}, vars: Vars = {}): StoragePair =>

@@ -11,7 +11,7 @@ import { runFake, type FakeRun } from '../../support/fake-run';
 import { BLKID, changes, storagePair, type StoragePair } from '../../support/storage-hosts';
 
 const storage = playbook('storage', [play({ name: 'replicated, deduplicated storage', hosts: 'cluster', become: true, roles: [drbd, vdoRole] })]);
-const VARS: Vars = { preferred_node: 'vprotect1', drbd_enabled: true, drbd_disk: '/dev/sdb', vdo_enabled: true, vdo_logical_size: '400G' };
+const VARS: Vars = { preferred_node: 'vprotect1', drbd_enabled: true, drbd_disk: '/dev/sdb', drbd_connect_timeout: 1, vdo_enabled: true, vdo_logical_size: '400G' };
 
 const changed = (pair: StoragePair, since: Readonly<Record<string, number>> = {}): Record<string, string[]> =>
   Object.fromEntries(['vprotect1', 'vprotect2'].map((n) => [n, changes(pair.hosts.get(n)!, since[n] ?? 0)]));

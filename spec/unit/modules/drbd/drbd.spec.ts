@@ -120,7 +120,8 @@ describe('drbd_primary', () => {
 
   it('refuses --force while the peer is not connected, and needs initialSync for Inconsistent data at all', async () => {
     const lonely = 'replicate role:Secondary\n  disk:Inconsistent\n  vprotect2 connection:Connecting\n';
-    expect(await failure(drbdPrimary({ resource: 'replicate', initialSync: true }).run(moduleContext(drbdHost(lonely))))).to.match(
+    const r = drbdPrimary({ resource: 'replicate', initialSync: true, connectTimeoutSeconds: 1 });
+    expect(await failure(r.run(moduleContext(drbdHost(lonely))))).to.match(
       /^refusing `drbdadm primary --force replicate` on vprotect1: .*peers: vprotect2 Connecting\/DUnknown$/,
     );
     expect(await failure(drbdPrimary({ resource: 'replicate' }).run(moduleContext(drbdHost(INITIAL))))).to.equal(
