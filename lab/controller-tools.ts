@@ -14,6 +14,7 @@ const TOOLS: ReadonlyArray<readonly [command: string, pkg: string]> = [
   ['ssh-keygen', 'openssh-client'],
   ['sshd', 'openssh-server'],
   ['ip', 'iproute2'],
+  ['linux.uml', 'user-mode-linux'], // the storage tier's kernel
 ];
 
 let checked = false;

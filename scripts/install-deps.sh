@@ -5,6 +5,7 @@ set -euo pipefail
 pkgs=(
   openssh-server openssh-client sudo        # real sshd for the SSH transport specs
   debootstrap systemd-container zstd dpkg-dev iproute2 # the lab: nspawn hosts, rootfs cache, stand-in apt repo
+  user-mode-linux                          # the lab's storage tier: hosts with their own kernel (real DRBD)
   pcs pacemaker-cli-utils pacemaker resource-agents drbd-utils # offline checks: pcs -f, crm_verify, crm_simulate, drbdadm
   mariadb-server mariadb-client            # real mysqld (unix socket only) for the mysql module specs
   e2fsprogs xfsprogs util-linux            # filesystem guards on loop devices

@@ -48,7 +48,7 @@ describe('adopting a pair built by hand from the how-to (issue 13)', function ()
   before(async function () {
     this.timeout(LAB_START_TIMEOUT_MS);
     lab = await startLab();
-    await renew(2);
+    await renew(2, 'nspawn');
     pair = await buildByHand(lab);
     [v1, v2] = pair.nodes;
   });

@@ -26,7 +26,7 @@ describe('lab cluster (systemd-nspawn hosts)', function () {
     this.timeout(LAB_START_TIMEOUT_MS);
     lab = await startLab();
     // The lab as `up` makes it: fresh disks, whatever earlier runs deployed on these hosts.
-    await renew(2);
+    await renew(2, 'nspawn');
   });
 
   it('has two hosts, each answering SSH with its own name and address', async () => {
@@ -115,7 +115,7 @@ describe('lab cluster (systemd-nspawn hosts)', function () {
   it('is idempotent: `up` again leaves the running hosts alone', async () => {
     const before = await status();
     const inventory = await fs.readFile(INVENTORY_FILE, 'utf8');
-    await up(2);
+    await up(2, 'nspawn');
     const after = await status();
     expect(after.filter((h) => h.kind === 'full')).to.deep.equal(before.filter((h) => h.kind === 'full'));
     expect(after.filter((h) => h.kind === 'full').every((h) => h.state === 'running' && h.sshd && h.pid)).to.equal(true);

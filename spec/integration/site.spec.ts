@@ -53,7 +53,7 @@ describe('site.ts on the two-node lab (real SSH, pacemaker, MariaDB)', function 
     this.timeout(LAB_START_TIMEOUT_MS);
     lab = await startLab();
     // Fresh hosts: their disks are dropped, so nothing earlier specs configured survives.
-    await renew(2);
+    await renew(2, 'nspawn');
     await ensureLabSecrets();
     v1 = lab.connect('vprotect1');
     v2 = lab.connect('vprotect2');

@@ -11,6 +11,7 @@ import { DEFAULT_HOSTS, INVENTORY_FILE, KEEP_ENV, KNOWN_HOSTS, labHosts, type La
 import { hostVars } from '../../lab/inventory-file';
 import { crash, down, start, up } from '../../lab/lab';
 import { say } from '../../lab/proc';
+import type { LabTier } from '../../lab/tiers';
 import { otherLabUsers, registerLabUser, unregisterLabUser } from '../../lab/users';
 
 /** A first run builds the rootfs (about a minute here, more on a slow mirror); later runs take seconds. */
@@ -29,6 +30,7 @@ export interface LabHandle {
 }
 
 let starting: Promise<LabHandle> | undefined;
+let startedTier: LabTier | undefined;
 const opened: Connection[] = [];
 
 function hostEntry(host: LabHost): HostEntry {
@@ -59,11 +61,16 @@ function makeHandle(hosts: readonly LabHost[]): LabHandle {
   };
 }
 
-/** The lab with its default hosts, up. Memoized per process; fine when the lab is already up. */
-export function startLab(): Promise<LabHandle> {
-  if (!starting) {
-    registerLabUser();
-    starting = up(DEFAULT_HOSTS).then(() => makeHandle(labHosts(DEFAULT_HOSTS)));
+/**
+ * The lab with its default hosts on `tier`, up. Memoized per process and tier; fine when the lab is already up.
+ * Asking for the other tier replaces the hosts (the storage specs run after every nspawn spec).
+ */
+export function startLab(tier: LabTier = 'nspawn'): Promise<LabHandle> {
+  if (!starting || startedTier !== tier) {
+    if (!starting) registerLabUser();
+    const previous = starting?.catch(() => undefined) ?? Promise.resolve(undefined);
+    startedTier = tier;
+    starting = previous.then(() => up(DEFAULT_HOSTS, tier)).then(() => makeHandle(labHosts(DEFAULT_HOSTS)));
   }
   return starting;
 }
@@ -88,6 +95,7 @@ export async function stopLabIfStarted(): Promise<void> {
   await Promise.allSettled(opened.splice(0).map((c) => c.close()));
   await starting.catch(() => undefined); // an `up` still running must finish before `down`
   starting = undefined;
+  startedTier = undefined;
   unregisterLabUser();
   if (shouldTakeLabDown()) await down();
 }

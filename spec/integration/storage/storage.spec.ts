@@ -1,0 +1,186 @@
+// The storage tier (User-Mode Linux hosts with their own kernel): the whole HA stack with real DRBD on a real
+// block device under /vprotect_data, deployed by site.ts and rerun, failed over by failover.ts, and a power
+// cut of the active node while a writer appends fsync'd records. One deployment, shared in order. Pending,
+// with the reason, on a machine that cannot run UML.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { expect } from 'chai';
+import type { Connection } from '../../../engine/types';
+import { parseCrmMon, runningOn } from '../../../modules/cluster_status';
+import { site } from '../../../playbooks/site';
+import { failover } from '../../../playbooks/failover';
+import { renew } from '../../../lab/lab';
+import { KNOWN_HOSTS, LAB_KEY, STANDIN_PORT, VIP, labHost } from '../../../lab/config';
+import { ensureLabSecrets } from '../../../lab/secrets';
+import { storageTierUnavailable } from '../../../lab/tiers';
+import { LAB_START_TIMEOUT_MS, startLab, type LabHandle } from '../../support/lab';
+import { changedNothing, recapStats, runPlaybook, type PlaybookRun } from '../../support/playbook-run';
+
+async function sh(conn: Connection, cmd: string): Promise<string> {
+  const r = await conn.exec(cmd);
+  if (r.code !== 0) throw new Error(`${conn.host}: ${cmd} exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
+}
+
+async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, seconds: number): Promise<T> {
+  const until = Date.now() + seconds * 1000;
+  let last = await probe();
+  while (!ok(last) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 1000));
+    last = await probe().catch(() => last);
+  }
+  return last;
+}
+
+/** Which node's vProtect API answers on the floating IP ('' while none does). */
+async function apiOnVip(): Promise<string> {
+  try {
+    const res = await fetch(`http://${VIP}:${STANDIN_PORT}/api`, { signal: AbortSignal.timeout(2000) });
+    return ((await res.json()) as { hostname?: string }).hostname ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function noFailures(r: PlaybookRun): void {
+  expect(r.errors, r.errors.join('\n')).to.deep.equal([]);
+  const failures = r.events.filter((e) => e.type === 'result' && (e.status === 'failed' || e.status === 'unreachable'));
+  expect(failures, JSON.stringify(failures)).to.deep.equal([]);
+  expect(r.code).to.equal(0);
+}
+
+const drbdState = (conn: Connection): Promise<string> => sh(conn, 'drbdadm status replicate');
+const synced = (s: string): boolean => /role:(Primary|Secondary)/.test(s) && /^\s+disk:UpToDate/m.test(s) && /peer-disk:UpToDate/.test(s);
+const mountOf = async (conn: Connection): Promise<string> => (await conn.exec('findmnt -n -o SOURCE,FSTYPE /vprotect_data')).stdout.trim();
+const sha256 = async (conn: Connection, file: string): Promise<string> => (await sh(conn, `sha256sum ${file}`)).split(' ')[0]!;
+
+/**
+ * A writer on the active node over its own ssh: appends numbered records to a file on /vprotect_data, each
+ * fsync'd (coreutils `sync FILE`) before its number is acknowledged on stdout.
+ */
+function startWriter(ip: string): { proc: ChildProcess; acked: () => number } {
+  const loop =
+    'i=0; while :; do i=$((i+1)); echo "record $i" >> /vprotect_data/records && sync /vprotect_data/records && echo "ack $i" || exit 1; done';
+  const proc = spawn('ssh', ['-i', LAB_KEY, '-o', `UserKnownHostsFile=${KNOWN_HOSTS}`, '-o', 'BatchMode=yes', '-o', 'ServerAliveInterval=2', `root@${ip}`, loop], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let last = 0;
+  let buf = '';
+  proc.stdout!.on('data', (b: Buffer) => {
+    buf += b.toString();
+    const lines = buf.split('\n');
+    buf = lines.pop()!;
+    for (const l of lines) {
+      const m = /^ack (\d+)$/.exec(l);
+      if (m) last = Number(m[1]);
+    }
+  });
+  return { proc, acked: () => last };
+}
+
+describe('the storage tier: real DRBD under /vprotect_data, fail-over and a power cut (UML hosts)', function () {
+  this.timeout(20 * 60_000);
+  let lab: LabHandle;
+  let v1: Connection;
+  let v2: Connection;
+
+  before(async function () {
+    const why = await storageTierUnavailable();
+    if (why) {
+      console.log(`      pending: the storage tier cannot run here: ${why}`);
+      this.skip();
+    }
+    this.timeout(LAB_START_TIMEOUT_MS);
+    lab = await startLab('storage');
+    await renew(2, 'storage'); // fresh disks, whatever ran before
+    await ensureLabSecrets();
+    v1 = lab.connect('vprotect1');
+    v2 = lab.connect('vprotect2');
+  });
+
+  it('site.ts on fresh storage hosts: failed=0', async () => {
+    const r = await runPlaybook(site, lab.inventoryDir);
+    noFailures(r);
+    expect(recapStats(r).vprotect1!.changed).to.be.greaterThan(0);
+  });
+
+  it('DRBD Connected and UpToDate on both, Primary on the preferred node only; XFS on /dev/drbd0 mounted there, owned by vprotect; vProtect after its data', async () => {
+    const s1 = await eventually(() => drbdState(v1), synced, 120);
+    const s2 = await drbdState(v2);
+    expect(s1).to.match(/role:Primary/).and.match(/replication:Established/).and.match(/peer-disk:UpToDate/);
+    expect(s2).to.match(/role:Secondary/).and.match(/^\s+disk:UpToDate/m);
+    expect(await mountOf(v1)).to.equal('/dev/drbd0 xfs');
+    expect(await mountOf(v2)).to.equal('');
+    expect((await sh(v1, 'stat -c %U:%G /vprotect_data')).trim()).to.equal('vprotect:vprotect');
+    const state = parseCrmMon(await sh(v1, 'crm_mon --one-shot --inactive --output-as=xml'));
+    expect(runningOn(state, 'fs_resource')).to.deep.equal(['vprotect1']);
+    expect(runningOn(state, 'vProtect-group')).to.deep.equal(['vprotect1']);
+    expect(await apiOnVip()).to.equal('vprotect1');
+  });
+
+  it('a rerun reports changed=0 and leaves the DRBD metadata, the filesystem and a file on it as they were', async () => {
+    await sh(v1, 'head -c 4M /dev/urandom > /vprotect_data/before-rerun.bin && sync /vprotect_data/before-rerun.bin');
+    const sum = await sha256(v1, '/vprotect_data/before-rerun.bin');
+    const identity = async (): Promise<string[]> => [
+      (await sh(v1, 'drbdadm get-gi replicate')).trim(),
+      (await sh(v2, 'drbdadm get-gi replicate')).trim(),
+      (await sh(v1, 'blkid -o value -s UUID /dev/drbd0')).trim(),
+    ];
+    const before = await identity();
+    const r = await runPlaybook(site, lab.inventoryDir);
+    noFailures(r);
+    expect(changedNothing(r)).to.deep.equal([]);
+    expect(await identity()).to.deep.equal(before);
+    expect(await sha256(v1, '/vprotect_data/before-rerun.bin')).to.equal(sum);
+  });
+
+  it('standby fail-over (failover.ts): a file and a MariaDB row written before are on vprotect2, which answers on the floating IP; and back', async () => {
+    await sh(v1, 'head -c 8M /dev/urandom > /vprotect_data/failover.bin && sync /vprotect_data/failover.bin');
+    const sum = await sha256(v1, '/vprotect_data/failover.bin');
+    // With the database as the default one, as vProtect uses it: replicate_do_db filters DDL by the default database.
+    await sh(v1, `mysql vprotect -e "CREATE TABLE IF NOT EXISTS storage_probe (id INT PRIMARY KEY, note VARCHAR(64)); REPLACE INTO storage_probe VALUES (1, 'before fail-over')"`);
+
+    noFailures(await runPlaybook(failover, lab.inventoryDir, '--tags', 'failover'));
+    expect(await mountOf(v2)).to.equal('/dev/drbd0 xfs');
+    expect(await mountOf(v1)).to.equal('');
+    expect(await sha256(v2, '/vprotect_data/failover.bin')).to.equal(sum);
+    expect(await sha256(v2, '/vprotect_data/before-rerun.bin')).to.have.length(64);
+    const row = async (): Promise<string> => (await v2.exec('mysql -N -e "SELECT note FROM vprotect.storage_probe WHERE id = 1"')).stdout.trim();
+    expect(await eventually(row, (r) => r === 'before fail-over', 30)).to.equal('before fail-over');
+    expect(await eventually(apiOnVip, (h) => h === 'vprotect2', 60)).to.equal('vprotect2');
+    expect(await drbdState(v2)).to.match(/role:Primary/);
+
+    noFailures(await runPlaybook(failover, lab.inventoryDir, '--tags', 'failback'));
+    expect(await mountOf(v1)).to.equal('/dev/drbd0 xfs');
+    expect(await sha256(v1, '/vprotect_data/failover.bin')).to.equal(sum);
+    expect(await eventually(apiOnVip, (h) => h === 'vprotect1', 60)).to.equal('vprotect1');
+  });
+
+  it('power cut of the active node: every fsync-acknowledged record is on the peer, which serves the API on the floating IP; the cut node resyncs and rejoins', async () => {
+    expect(await mountOf(v1), 'vprotect1 holds /vprotect_data before the cut').to.equal('/dev/drbd0 xfs');
+    const writer = startWriter(labHost(1).ip);
+    const t0 = Date.now();
+    await eventually(async () => writer.acked(), (n) => n >= 50, 60);
+    expect(writer.acked(), 'the writer acknowledged records').to.be.greaterThan(0);
+    await lab.crash('vprotect1');
+    const acked = writer.acked(); // nothing is acknowledged after the kernel is gone
+    writer.proc.kill('SIGKILL');
+
+    expect(await eventually(apiOnVip, (h) => h === 'vprotect2', 240), 'the API on the floating IP after the cut').to.equal('vprotect2');
+    const lines = (await sh(v2, 'cat /vprotect_data/records')).split('\n').filter(Boolean);
+    const numbers = new Set(lines.map((l) => Number(/^record (\d+)$/.exec(l)?.[1] ?? NaN)));
+    const lost = Array.from({ length: acked }, (_, i) => i + 1).filter((n) => !numbers.has(n));
+    expect(lost, `acknowledged records missing on vprotect2 (of ${acked})`).to.deep.equal([]);
+    console.log(`      ${acked} acknowledged records, all on vprotect2; API back on the floating IP ${((Date.now() - t0) / 1000).toFixed(0)} s after the writer started`);
+
+    await lab.restart('vprotect1');
+    v1 = lab.connect('vprotect1'); // the old connection died with the host
+    const s1 = await eventually(() => drbdState(v1), synced, 240);
+    expect(s1, 'vprotect1 resynced after its restart').to.match(/role:Secondary/).and.match(/peer-disk:UpToDate/);
+    expect(await drbdState(v2)).to.match(/role:Primary/).and.match(/peer-disk:UpToDate/);
+    const state = parseCrmMon(await sh(v2, 'crm_mon --one-shot --inactive --output-as=xml'));
+    expect(state.nodes.map((n) => [n.name, n.online])).to.deep.equal([
+      ['vprotect1', true],
+      ['vprotect2', true],
+    ]);
+  });
+});
