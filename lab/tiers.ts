@@ -6,7 +6,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import { STATE_DIR, type LabHost } from './config';
 import { crashHost, destroyHost, hostPaths, isRunning, lastExit, nspawnPid, startHost, vethOf } from './host';
 import { haveCommand } from './proc';
-import { ensureImage } from './rootfs';
+import { ensureImage, type Image } from './rootfs';
 import { crashUmlHost, DATA_DISK_DEVICE, destroyUmlHost, startUmlHost, tapOf, umlPaths, umlPid } from './uml-host';
 import { ensureUmlImage } from './uml-image';
 
@@ -68,9 +68,19 @@ export interface HostDriver {
   port(name: string): string;
 }
 
+/** One image check per process: hosts start in parallel, and two extractions of one rootfs must not race. */
+let image: Promise<Image> | undefined;
+function theImage(): Promise<Image> {
+  image ??= ensureImage().catch((e: unknown) => {
+    image = undefined;
+    throw e;
+  });
+  return image;
+}
+
 const nspawn: HostDriver = {
   tier: 'nspawn',
-  start: async (host, all, pub) => startHost(host, all, await ensureImage(), pub),
+  start: async (host, all, pub) => startHost(host, all, await theImage(), pub),
   crash: crashHost,
   destroy: destroyHost,
   runs: isRunning,
@@ -82,7 +92,7 @@ const nspawn: HostDriver = {
 
 const uml: HostDriver = {
   tier: 'storage',
-  start: async (host, all, pub) => startUmlHost(host, all, await ensureUmlImage(await ensureImage()), pub),
+  start: async (host, all, pub) => startUmlHost(host, all, await ensureUmlImage(await theImage()), pub),
   crash: crashUmlHost,
   destroy: destroyUmlHost,
   runs: async (name) => (await umlPid(name)) !== undefined,
