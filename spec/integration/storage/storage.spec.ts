@@ -23,7 +23,11 @@ async function sh(conn: Connection, cmd: string): Promise<string> {
 
 async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, seconds: number): Promise<T> {
   const until = Date.now() + seconds * 1000;
-  let last = await probe();
+  // A host just booted may not have the resource up yet: an error is a "not yet" until the time is up.
+  let last = await probe().catch(async () => {
+    await new Promise((r) => setTimeout(r, 1000));
+    return probe();
+  });
   while (!ok(last) && Date.now() < until) {
     await new Promise((r) => setTimeout(r, 1000));
     last = await probe().catch(() => last);
@@ -174,7 +178,7 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
 
     await lab.restart('vprotect1');
     v1 = lab.connect('vprotect1'); // the old connection died with the host
-    const s1 = await eventually(() => drbdState(v1), synced, 240);
+    const s1 = await eventually(() => v1.exec('drbdadm status replicate').then((r) => r.stdout), synced, 300);
     expect(s1, 'vprotect1 resynced after its restart').to.match(/role:Secondary/).and.match(/peer-disk:UpToDate/);
     expect(await drbdState(v2)).to.match(/role:Primary/).and.match(/peer-disk:UpToDate/);
     const state = parseCrmMon(await sh(v2, 'crm_mon --one-shot --inactive --output-as=xml'));
