@@ -15,6 +15,9 @@ export const site = playbook('site', [
     name: 'vProtect HA cluster',
     hosts: 'cluster',
     become: true,
+    // Two nodes are one cluster: a step that fails on one stops both before the next, so a cluster-wide step
+    // (the CIB push, the replication pair) never runs on the other node alone with half the inputs.
+    anyErrorsFatal: true,
     // What a cluster built by hand has is read first, and what cannot be converged safely is refused before any
     // role changes a host. Storage and the database come up before the cluster takes them over; the node
     // registers last, once the cluster runs vProtect on the preferred node.

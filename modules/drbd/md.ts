@@ -1,13 +1,14 @@
 // drbd_md: DRBD metadata on the backing disk (`drbdadm create-md`). Existing metadata is a no-op.
 // GUARD: a disk holding any other signature (a filesystem, LVM, a partition table) is refused unless
-// force: true (messages name forceVariable, the role's setting, when given), since create-md would destroy it.
+// force: true (messages name forceVariable, the role's setting, when given), since create-md would destroy it;
+// so is a disk with no signature whose first 68 KiB are not zero (drbdmeta's own check: it would ask, and abort).
 import { ModuleError } from '../../engine/errors';
 import type { ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
 import { defineModule } from '../lib/define';
 import { checkResourceName } from './resource-name';
 import { must, probe } from '../lib/exec';
-import { describeSignature, deviceSignature } from '../storage/signature';
+import { DRBDMETA_PROBE_BYTES, describeSignature, deviceSignature, leadingBytesZero } from '../storage/signature';
 import { forceSetting, type ForceVariable } from '../lib/force-hint';
 import { drbdadm, readDrbdStatus } from './status';
 
@@ -54,8 +55,17 @@ export const drbdMd = defineModule<DrbdMdParams, DrbdMdResult>({
           `create-md would destroy it. Wipe the disk yourself or set ${forceSetting('force', p)}`,
       );
     }
-    const cmd = sig ? sh`${adm} create-md --force ${p.resource}` : sh`${adm} create-md ${p.resource}`;
-    const what = `create DRBD metadata on ${disk}${sig ? ` over ${describeSignature(sig)} (force)` : ''}`;
+    const leftover = !sig && !(await leadingBytesZero(ctx, disk, DRBDMETA_PROBE_BYTES));
+    if (leftover && !p.force) {
+      throw new ModuleError(
+        `refusing to create DRBD metadata on ${disk} (resource ${p.resource}) on ${ctx.host}: its first 68 KiB are not zero ` +
+          `though no signature is left (a wiped filesystem's remains, or raw data); create-md would overwrite it. ` +
+          `Zero them yourself (dd if=/dev/zero of=${disk} bs=1M count=1) or set ${forceSetting('force', p)}`,
+      );
+    }
+    const over = sig ? describeSignature(sig) : leftover ? 'data with no signature' : '';
+    const cmd = over ? sh`${adm} create-md --force ${p.resource}` : sh`${adm} create-md ${p.resource}`;
+    const what = `create DRBD metadata on ${disk}${over ? ` over ${over} (force)` : ''}`;
     if (ctx.check) return { changed: true, msg: `would ${what}`, disk };
     // No terminal: should drbdmeta still ask for confirmation, it reads end-of-file and aborts.
     await must(ctx, cmd, { stdin: '' });

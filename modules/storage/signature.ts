@@ -49,3 +49,17 @@ export async function deviceSignature(ctx: ModuleContext, device: string): Promi
 export function describeSignature(s: Signature): string {
   return s.usage === 'ambivalent' ? `several signatures (${s.raw.split('\n').slice(0, 4).join('; ')})` : `a ${s.type} ${s.usage} signature`;
 }
+
+/** drbdmeta asks for confirmation unless the first 68 KiB are zero (SO_MUCH in drbd-utils' drbdmeta.c). */
+export const DRBDMETA_PROBE_BYTES = 68 * 1024;
+
+/**
+ * Whether the first `bytes` of the device are all zero. blkid names what it recognises; this catches what
+ * it does not (a filesystem whose magic wipefs erased, raw data), which drbdmeta would still ask about.
+ */
+export async function leadingBytesZero(ctx: ModuleContext, device: string, bytes: number): Promise<boolean> {
+  const r = await probe(ctx, sh`cmp -s -n ${String(bytes)} -- ${device} /dev/zero`);
+  if (r.code === 0) return true;
+  if (r.code === 1) return false;
+  throw new ModuleError(`cannot read ${device} on ${ctx.host}: cmp exited ${r.code}: ${r.stderr.trim()}`, r);
+}

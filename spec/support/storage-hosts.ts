@@ -164,6 +164,8 @@ function script(h: StorageHost): void {
     if (sig === undefined) return { code: 2 };
     return sig ? { stdout: sig } : { code: 2 };
   });
+  // A blank device reads as zeros; one with a signature does not.
+  c.on(/^cmp -s -n \d+ -- \S+ \/dev\/zero$/, (cmd) => ({ code: h.devices.get(words(cmd)[5]!) ? 1 : 0 }));
   c.on(/^mkfs\.xfs (-f )?-K \S+$/, (cmd) => {
     const dev = words(cmd).pop()!;
     setData(h, dev, BLKID.xfs);
@@ -260,6 +262,7 @@ const READ_ONLY = [
   /^test -e /,
   /^id -u -- /,
   /^blkid -p -o export /,
+  /^cmp -s -n /,
   /^vdo (list --all|status --name=)/,
   /^lvs /,
   /^pvs /,

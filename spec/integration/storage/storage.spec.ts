@@ -13,7 +13,8 @@ import { KNOWN_HOSTS, LAB_KEY, STANDIN_PORT, VIP, labHost } from '../../../lab/c
 import { ensureLabSecrets } from '../../../lab/secrets';
 import { storageTierUnavailable } from '../../../lab/tiers';
 import { LAB_START_TIMEOUT_MS, startLab, type LabHandle } from '../../support/lab';
-import { changedNothing, recapStats, runPlaybook, type PlaybookRun } from '../../support/playbook-run';
+import { changedNothing, messageOf, recapStats, runPlaybook, statusOf, type PlaybookRun } from '../../support/playbook-run';
+import { upgrade } from '../../../playbooks/upgrade';
 
 async function sh(conn: Connection, cmd: string): Promise<string> {
   const r = await conn.exec(cmd);
@@ -101,6 +102,24 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     v2 = lab.connect('vprotect2');
   });
 
+  it('create-md refuses a data disk that holds a filesystem: the run stops naming the host, the disk and drbd_force_create_md; the filesystem and its file stay', async () => {
+    await sh(v2, 'mkfs.ext4 -q -F /dev/ubdb && mount /dev/ubdb /mnt && echo precious > /mnt/keep && umount /mnt');
+    const r = await runPlaybook(site, lab.inventoryDir);
+    expect(r.code).to.not.equal(0);
+    const md = 'DRBD metadata (refuses a disk that holds data unless drbd_force_create_md)';
+    expect(statusOf(r, md, 'vprotect2')).to.equal('failed');
+    expect(messageOf(r, md, 'vprotect2')).to.match(
+      /^refusing to create DRBD metadata on \/dev\/ubdb \(resource replicate\) on vprotect2: it holds an? ext4 .*create-md would destroy it\. Wipe the disk yourself or set drbd_force_create_md: true$/,
+    );
+    // Both nodes stop there (anyErrorsFatal): nothing cluster-wide ran on vprotect1 alone.
+    expect(statusOf(r, 'Bring the resource up', 'vprotect1')).to.equal(undefined);
+    expect((await sh(v2, 'blkid -o value -s TYPE /dev/ubdb')).trim()).to.equal('ext4');
+    expect(await sh(v2, 'mount -o ro /dev/ubdb /mnt && cat /mnt/keep; umount /mnt')).to.equal('precious\n');
+    // What the user does once they know the disk is theirs to give: wipefs removes the signatures, dd the rest of
+    // the head, which drbdmeta checks too (the 68 KiB guard refuses otherwise).
+    await sh(v2, 'wipefs -a -q /dev/ubdb && dd if=/dev/zero of=/dev/ubdb bs=1M count=1 oflag=direct status=none');
+  });
+
   it('site.ts on fresh storage hosts: failed=0', async () => {
     const r = await runPlaybook(site, lab.inventoryDir);
     noFailures(r);
@@ -137,6 +156,18 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     expect(await sha256(v1, '/vprotect_data/before-rerun.bin')).to.equal(sum);
   });
 
+  it('mkfs refuses an existing filesystem: naming the host, the device and data_force_mkfs; the data stays', async () => {
+    const sum = await sha256(v1, '/vprotect_data/before-rerun.bin');
+    const r = await runPlaybook(site, lab.inventoryDir, '--tags', 'drbd', '-e', 'data_fstype=ext4');
+    const mkfs = 'Filesystem on the DRBD device (refuses an existing one unless data_force_mkfs)';
+    expect(statusOf(r, mkfs, 'vprotect1')).to.equal('failed');
+    expect(messageOf(r, mkfs, 'vprotect1')).to.match(
+      /^refusing to make ext4 on \/dev\/drbd0 on vprotect1: it holds an? xfs .*mkfs would destroy it\. Set data_force_mkfs: true to reformat$/,
+    );
+    expect(await mountOf(v1)).to.equal('/dev/drbd0 xfs');
+    expect(await sha256(v1, '/vprotect_data/before-rerun.bin')).to.equal(sum);
+  });
+
   it('standby fail-over (failover.ts): a file and a MariaDB row written before are on vprotect2, which answers on the floating IP; and back', async () => {
     await sh(v1, 'head -c 8M /dev/urandom > /vprotect_data/failover.bin && sync /vprotect_data/failover.bin');
     const sum = await sha256(v1, '/vprotect_data/failover.bin');
@@ -159,6 +190,23 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     expect(await eventually(apiOnVip, (h) => h === 'vprotect1', 60)).to.equal('vprotect1');
   });
 
+  it('upgrade.ts (rolling, one node at a time) keeps /vprotect_data and the database intact and ends on the preferred node', async () => {
+    const sum = await sha256(v1, '/vprotect_data/failover.bin');
+    await sh(v1, `mysql vprotect -e "REPLACE INTO storage_probe VALUES (2, 'before the upgrade')"`);
+    const version = (c: Connection) => sh(c, "dpkg-query -W -f='${Version}' vprotect-server");
+    const r = await runPlaybook(upgrade, lab.inventoryDir);
+    noFailures(r);
+    expect([await version(v1), await version(v2)]).to.deep.equal(['1.1', '1.1']);
+    expect(await mountOf(v1)).to.equal('/dev/drbd0 xfs');
+    expect(await sha256(v1, '/vprotect_data/failover.bin')).to.equal(sum);
+    expect(await eventually(() => drbdState(v1), synced, 60)).to.match(/role:Primary/);
+    for (const c of [v1, v2]) {
+      const notes = async (): Promise<string> => (await c.exec('mysql -N -e "SELECT note FROM vprotect.storage_probe ORDER BY id"')).stdout;
+      expect(await eventually(notes, (n) => n === 'before fail-over\nbefore the upgrade\n', 30), c.host).to.equal('before fail-over\nbefore the upgrade\n');
+    }
+    expect(await eventually(apiOnVip, (h) => h === 'vprotect1', 60)).to.equal('vprotect1');
+  });
+
   it('power cut of the active node: every fsync-acknowledged record is on the peer, which serves the API on the floating IP; the cut node resyncs and rejoins', async () => {
     expect(await mountOf(v1), 'vprotect1 holds /vprotect_data before the cut').to.equal('/dev/drbd0 xfs');
     const writer = startWriter(labHost(1).ip);
@@ -178,9 +226,15 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
 
     await lab.restart('vprotect1');
     v1 = lab.connect('vprotect1'); // the old connection died with the host
-    const s1 = await eventually(() => v1.exec('drbdadm status replicate').then((r) => r.stdout), synced, 300);
-    expect(s1, 'vprotect1 resynced after its restart').to.match(/role:Secondary/).and.match(/peer-disk:UpToDate/);
-    expect(await drbdState(v2)).to.match(/role:Primary/).and.match(/peer-disk:UpToDate/);
+    // The preferred node takes its resources back (location INFINITY, as the how-to has it), but only once DRBD
+    // has resynced it from vprotect2 and the fence constraint is lifted: it is never promoted on a stale disk.
+    const s1 = await eventually(() => drbdState(v1), (s) => synced(s) && /role:Primary/.test(s), 300);
+    expect(s1, 'vprotect1 resynced and promoted again after its restart').to.match(/role:Primary/).and.match(/peer-disk:UpToDate/);
+    expect(await drbdState(v2)).to.match(/role:Secondary/).and.match(/peer-disk:UpToDate/);
+    expect(await eventually(apiOnVip, (h) => h === 'vprotect1', 120), 'the API on the floating IP after the failback').to.equal('vprotect1');
+    const back = new Set((await sh(v1, 'cat /vprotect_data/records')).split('\n').filter(Boolean));
+    const lostBack = Array.from({ length: acked }, (_, i) => i + 1).filter((n) => !back.has(`record ${n}`));
+    expect(lostBack, 'acknowledged records missing on vprotect1 after it took its resources back').to.deep.equal([]);
     const state = parseCrmMon(await sh(v2, 'crm_mon --one-shot --inactive --output-as=xml'));
     expect(state.nodes.map((n) => [n.name, n.online])).to.deep.equal([
       ['vprotect1', true],

@@ -24,7 +24,7 @@ function drbdHost(text: string | undefined, opts: { json?: string } = {}): FakeC
   h.on(/^drbdadm (up|primary)/, { code: 0 });
   return h;
 }
-const changing = (h: FakeConnection): string[] => h.commands.filter((c) => !/^drbdsetup status|^drbdadm (sh-ll-dev|dump-md)|^blkid|^test -e/.test(c));
+const changing = (h: FakeConnection): string[] => h.commands.filter((c) => !/^drbdsetup status|^drbdadm (sh-ll-dev|dump-md)|^blkid|^test -e|^cmp -s/.test(c));
 
 describe('drbd status', () => {
   it('reads the how-to\'s DRBD 8.4 text output', () => {
@@ -140,12 +140,13 @@ describe('drbd_primary', () => {
 });
 
 describe('drbd_md', () => {
-  function mdHost(opts: { metadata: boolean; blkid?: string; createOk?: boolean }): FakeConnection {
+  function mdHost(opts: { metadata: boolean; blkid?: string; createOk?: boolean; leftover?: boolean }): FakeConnection {
     const h = fakeHost('vprotect1');
     h.on('drbdadm sh-ll-dev replicate', { stdout: '/dev/sdb\n' });
     h.on('drbdadm dump-md replicate', opts.metadata ? { stdout: '# DRBD meta data dump\n' } : { code: 1, stderr: 'No valid meta data found\n' });
     h.on(sh`test -e /dev/sdb`, { code: 0 });
     h.on(sh`blkid -p -o export /dev/sdb`, opts.blkid !== undefined ? { stdout: opts.blkid } : { code: 2 });
+    h.on(sh`cmp -s -n 69632 -- /dev/sdb /dev/zero`, { code: opts.leftover ? 1 : 0 });
     h.on(/^drbdadm create-md/, { code: 0, stdout: 'New drbd meta data block successfully created.\n' });
     return h;
   }
@@ -178,6 +179,19 @@ describe('drbd_md', () => {
     );
     expect(changing(h)).to.deep.equal([]);
     await drbdMd({ resource: 'replicate', force: true }).run(moduleContext(h));
+    expect(changing(h)).to.deep.equal(['drbdadm create-md --force replicate']);
+  });
+
+  it('refuses a disk whose signature is gone but whose first 68 KiB are not zero (drbdmeta would ask); force overrides', async () => {
+    const h = mdHost({ metadata: false, leftover: true });
+    expect(await failure(drbdMd({ resource: 'replicate', forceVariable: 'drbd_force_create_md' }).run(moduleContext(h)))).to.equal(
+      'refusing to create DRBD metadata on /dev/sdb (resource replicate) on vprotect1: its first 68 KiB are not zero ' +
+        "though no signature is left (a wiped filesystem's remains, or raw data); create-md would overwrite it. " +
+        'Zero them yourself (dd if=/dev/zero of=/dev/sdb bs=1M count=1) or set drbd_force_create_md: true',
+    );
+    expect(changing(h)).to.deep.equal([]);
+    const r = await drbdMd({ resource: 'replicate', force: true }).run(moduleContext(h));
+    expect(r.msg).to.equal('create DRBD metadata on /dev/sdb over data with no signature (force)');
     expect(changing(h)).to.deep.equal(['drbdadm create-md --force replicate']);
   });
 
