@@ -24,16 +24,16 @@ async function sh(conn: Connection, cmd: string): Promise<string> {
 
 async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, seconds: number): Promise<T> {
   const until = Date.now() + seconds * 1000;
-  // A host just booted may not have the resource up yet: an error is a "not yet" until the time is up.
-  let last = await probe().catch(async () => {
+  // A host just booted may not have the resource up yet: an error is a "not yet" until the time is up, and
+  // the last error is what the test sees if no value ever came.
+  let last: { value: T } | { error: unknown } = { error: new Error('no probe ran') };
+  for (;;) {
+    last = await probe().then((value) => ({ value }), (error: unknown) => ('value' in last ? last : { error }));
+    if (('value' in last && ok(last.value)) || Date.now() >= until) break;
     await new Promise((r) => setTimeout(r, 1000));
-    return probe();
-  });
-  while (!ok(last) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 1000));
-    last = await probe().catch(() => last);
   }
-  return last;
+  if ('value' in last) return last.value;
+  throw last.error;
 }
 
 /** Which node's vProtect API answers on the floating IP ('' while none does). */
