@@ -1,5 +1,8 @@
 // A role's variables as a host sees them: parsed with the role's schema once per host and role use (when the
-// plan is made), and again only after a setFact changed that host's variables.
+// plan is made), and again only after a setFact changed the variables that role use sees on that host (a
+// setFact of the value a variable already has, from the inventory, the play or an earlier setFact, parses
+// nothing). spec/unit/engine/role-schema-parses.spec.ts counts the schema's parses.
+import { isDeepStrictEqual } from 'node:util';
 import type { HostName } from '../types';
 import type { Inventory } from '../inventory/types';
 import type { Play, RoleUse, Vars } from '../dsl';
@@ -16,6 +19,8 @@ export const NO_SET_FACTS: SetFactsState = { values: {}, version: 0 };
 
 interface Parsed {
   readonly version: number;
+  /** The merged variables the schema was given. */
+  readonly input: Vars;
   readonly vars: Vars;
 }
 
@@ -40,9 +45,10 @@ export class RoleVars {
         for (const host of hosts) {
           if (this.parsed.get(play)?.get(use)?.has(host)) continue; // the same play or role use given twice
           const layers = this.layers(host, play, use, {});
-          const r = use.role.validate(mergeVars(layers));
+          const input = mergeVars(layers);
+          const r = use.role.validate(input);
           if (r.ok) {
-            this.remember(play, use, host, { version: 0, vars: r.vars as Vars });
+            this.remember(play, use, host, { version: 0, input, vars: r.vars as Vars });
             continue;
           }
           for (const i of r.issues) {
@@ -61,13 +67,21 @@ export class RoleVars {
     }
   }
 
-  /** The host's variables inside this role use; parsed again only when a setFact changed them since. */
+  /**
+   * The host's variables inside this role use; parsed again only when a setFact changed them since (a setFact
+   * version alone is not enough: one may set a value the inventory or the play already gives).
+   */
   of(host: HostName, play: Play, use: RoleUse, setFacts: SetFactsState): Vars {
     const last = this.parsed.get(play)?.get(use)?.get(host);
     if (last && last.version === setFacts.version) return last.vars;
-    const r = use.role.validate(mergeVars(this.layers(host, play, use, setFacts.values)));
+    const input = mergeVars(this.layers(host, play, use, setFacts.values));
+    if (last && isDeepStrictEqual(input, last.input)) {
+      this.remember(play, use, host, { ...last, version: setFacts.version });
+      return last.vars;
+    }
+    const r = use.role.validate(input);
     if (!r.ok) throw new ConfigError(`role ${use.role.name}: ${r.issues.map((i) => `${i.variable}: ${i.message}`).join('; ')}`);
-    this.remember(play, use, host, { version: setFacts.version, vars: r.vars as Vars });
+    this.remember(play, use, host, { version: setFacts.version, input, vars: r.vars as Vars });
     return r.vars as Vars;
   }
 
