@@ -146,7 +146,9 @@ export const pacemaker = role({
       name: 'activate',
       when: (h) => !offline(h),
       tasks: [
-        task({ name: 'Push the resource configuration', ...once, action: (h) => pcsCibPush({ cibFile: cibFile(h), waitSeconds: 120 }) }),
+        // The push is one transaction; the wait only reports the cluster settling. vProtect's server can take
+        // minutes to start on a busy node, and failing the run after the CIB took the change helps nobody.
+        task({ name: 'Push the resource configuration', ...once, action: (h) => pcsCibPush({ cibFile: cibFile(h), waitSeconds: 300 }) }),
         task<ClusterStatus>({
           name: 'Wait until the floating IP and vProtect run on the preferred node',
           ...once,
