@@ -23,6 +23,7 @@ import { mysqlSeed } from '../../modules/mysql/seed';
 import { mysqlReplicaRepair } from '../../modules/mysql/replica-repair';
 import { nodeAddress, peerOf, preferredNode } from '../shared/cluster';
 import { preferredNodeCheck } from '../shared/checks';
+import { rootLogin } from '../shared/db-vars';
 import { mariadbVars, type MariadbVars } from './vars';
 import { DROP_IN, nodeSettings, strayLines, type NodeSettings } from './settings';
 import { mariadbPairPlan, type PairNode, type PairPlanResult } from './pair-plan';
@@ -34,7 +35,7 @@ type H = HostView<MariadbVars>;
 const RUN_TOKEN = randomUUID();
 const CHECK_TABLE = 'ha_replication_check';
 
-const login = (h: H): MysqlLogin | undefined => (h.vars.mariadb_root_password ? { user: 'root', password: h.vars.mariadb_root_password } : undefined);
+const login = (h: H): MysqlLogin | undefined => rootLogin(h.vars.mariadb_root_password);
 /** The fresh server_id and the auto_increment_offset: the host's position in the play (1, 2). */
 const position = (h: H, host: string = h.name): number => h.playHosts.indexOf(host as never) + 1;
 const confDir = (h: H): string => h.vars.mariadb_conf_dir ?? (h.facts.os.family === 'RedHat' ? '/etc/my.cnf.d' : '/etc/mysql/mariadb.conf.d');

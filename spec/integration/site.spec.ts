@@ -12,7 +12,8 @@ import { LAB_KEY, STANDIN_PORT, VIP } from '../../lab/config';
 import { ensureLabSecrets } from '../../lab/secrets';
 import { writeVipKnownHosts } from '../../lab/vip';
 import { LAB_START_TIMEOUT_MS, startLab, type LabHandle } from '../support/lab';
-import { recapStats, runPlaybook } from '../support/playbook-run';
+import { recapStats, runPlaybook, withStatus } from '../support/playbook-run';
+import { drillReading } from '../support/drill-report';
 
 const run = runPlaybook;
 
@@ -124,17 +125,22 @@ describe('site.ts on the two-node lab (real SSH, pacemaker, MariaDB)', function 
     expect(recapStats(r).vprotect1!.changed).to.equal(0);
   });
 
-  it('fails over to vprotect2 and back; ssh to the floating IP answers as the active node', async () => {
+  it('fails over to vprotect2 and back; ssh to the floating IP answers as the active node; the drill reports the API\'s downtime and its row intact on each', async () => {
     expect(await vipAnswersAs()).to.equal('vprotect1');
     const over = await run(failover, lab.inventoryDir, '--tags', 'failover');
-    expect(over.code, over.errors.join('\n')).to.equal(0);
+    expect(over.code, over.errors.join('\n') + withStatus(over, 'failed').join('\n')).to.equal(0);
+    // No DRBD on this tier: the drill's probe record is its MariaDB row alone, replicated to vprotect2.
+    const overDrill = drillReading(over, 'fail-over', 'vprotect2', false);
+    expect(overDrill.seconds, overDrill.msg).to.be.greaterThan(0);
     const moved = parseCrmMon(await sh(v2, 'crm_mon --one-shot --inactive --output-as=xml'));
     expect(runningOn(moved, 'Failover_IP')).to.deep.equal(['vprotect2']);
     expect(runningOn(moved, 'vProtect-group')).to.deep.equal(['vprotect2']);
     expect(await eventually(vipAnswersAs, (n) => n === 'vprotect2')).to.equal('vprotect2');
 
     const back = await run(failover, lab.inventoryDir, '--tags', 'failback');
-    expect(back.code, back.errors.join('\n')).to.equal(0);
+    expect(back.code, back.errors.join('\n') + withStatus(back, 'failed').join('\n')).to.equal(0);
+    const backDrill = drillReading(back, 'fail-back', 'vprotect1', false);
+    expect(backDrill.rowId, backDrill.msg).to.equal(overDrill.rowId);
     const home = parseCrmMon(await sh(v1, 'crm_mon --one-shot --inactive --output-as=xml'));
     expect(runningOn(home, 'Failover_IP')).to.deep.equal(['vprotect1']);
     expect(runningOn(home, 'vProtect-group')).to.deep.equal(['vprotect1']);

@@ -15,6 +15,7 @@ import { storageTierUnavailable } from '../../../lab/tiers';
 import { LAB_START_TIMEOUT_MS, startLab, type LabHandle } from '../../support/lab';
 import { changedNothing, messageOf, recapStats, runPlaybook, statusOf, type PlaybookRun } from '../../support/playbook-run';
 import { upgrade } from '../../../playbooks/upgrade';
+import { drillReading } from '../../support/drill-report';
 
 async function sh(conn: Connection, cmd: string): Promise<string> {
   const r = await conn.exec(cmd);
@@ -168,13 +169,18 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     expect(await sha256(v1, '/vprotect_data/before-rerun.bin')).to.equal(sum);
   });
 
-  it('standby fail-over (failover.ts): a file and a MariaDB row written before are on vprotect2, which answers on the floating IP; and back', async () => {
+  it('standby fail-over (failover.ts): a file and a MariaDB row written before are on vprotect2, which answers on the floating IP; and back; the drill reports the API\'s downtime and its probe record intact on each', async () => {
     await sh(v1, 'head -c 8M /dev/urandom > /vprotect_data/failover.bin && sync /vprotect_data/failover.bin');
     const sum = await sha256(v1, '/vprotect_data/failover.bin');
     // With the database as the default one, as vProtect uses it: replicate_do_db filters DDL by the default database.
     await sh(v1, `mysql vprotect -e "CREATE TABLE IF NOT EXISTS storage_probe (id INT PRIMARY KEY, note VARCHAR(64)); REPLACE INTO storage_probe VALUES (1, 'before fail-over')"`);
 
-    noFailures(await runPlaybook(failover, lab.inventoryDir, '--tags', 'failover'));
+    const over = await runPlaybook(failover, lab.inventoryDir, '--tags', 'failover');
+    noFailures(over);
+    // The drill's report: the API on the floating IP was down for a while (the services stop on one node and
+    // start on the other), and its probe record (a file on /vprotect_data, a row) is intact on vprotect2.
+    const overDrill = drillReading(over, 'fail-over', 'vprotect2', true);
+    expect(overDrill.seconds, overDrill.msg).to.be.greaterThan(0);
     expect(await mountOf(v2)).to.equal('/dev/drbd0 xfs');
     expect(await mountOf(v1)).to.equal('');
     expect(await sha256(v2, '/vprotect_data/failover.bin')).to.equal(sum);
@@ -184,7 +190,13 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     expect(await eventually(apiOnVip, (h) => h === 'vprotect2', 60)).to.equal('vprotect2');
     expect(await drbdState(v2)).to.match(/role:Primary/);
 
-    noFailures(await runPlaybook(failover, lab.inventoryDir, '--tags', 'failback'));
+    const back = await runPlaybook(failover, lab.inventoryDir, '--tags', 'failback');
+    noFailures(back);
+    // A run of its own: it checks the record the fail-over run wrote (the newest on vprotect2), now on vprotect1.
+    const backDrill = drillReading(back, 'fail-back', 'vprotect1', true);
+    expect(backDrill.rowId, backDrill.msg).to.equal(overDrill.rowId);
+    expect(backDrill.seconds, backDrill.msg).to.be.greaterThan(0);
+    console.log(`      ${overDrill.msg}\n      ${backDrill.msg}`);
     expect(await mountOf(v1)).to.equal('/dev/drbd0 xfs');
     expect(await sha256(v1, '/vprotect_data/failover.bin')).to.equal(sum);
     expect(await eventually(apiOnVip, (h) => h === 'vprotect1', 60)).to.equal('vprotect1');
