@@ -3,11 +3,13 @@
 //
 //   before(async function () { this.timeout(LAB_START_TIMEOUT_MS); lab = await startLab(); });
 //   const conn = lab.connect('vprotect1');   // real SSH, the lab key and known_hosts
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { openConnection, type ConnectionOptions } from '../../engine/connection/index';
 import type { HostEntry } from '../../engine/inventory/types';
 import type { Connection, HostName } from '../../engine/types';
-import { DEFAULT_HOSTS, INVENTORY_FILE, KEEP_ENV, KNOWN_HOSTS, labHosts, type LabHost } from '../../lab/config';
+import { DEFAULT_HOSTS, INVENTORY_FILE, KEEP_ENV, KNOWN_HOSTS, LOCK_FILE, REPO_ROOT, labHosts, type LabHost } from '../../lab/config';
 import { hostVars } from '../../lab/inventory-file';
 import { crash, down, start, up } from '../../lab/lab';
 import { say } from '../../lab/proc';
@@ -89,13 +91,38 @@ export function shouldTakeLabDown(): boolean {
   return others.length === 0;
 }
 
+/** Close the connections handed out; the lab stays as it is (for a run that found it up and leaves it so). */
+export async function closeLabConnections(): Promise<void> {
+  await Promise.allSettled(opened.splice(0).map((c) => c.close()));
+}
+
 /** Close the connections handed out, then take the lab down (see shouldTakeLabDown). */
 export async function stopLabIfStarted(): Promise<void> {
   if (!starting) return;
-  await Promise.allSettled(opened.splice(0).map((c) => c.close()));
+  await closeLabConnections();
   await starting.catch(() => undefined); // an `up` still running must finish before `down`
   starting = undefined;
   startedTier = undefined;
   unregisterLabUser();
   if (shouldTakeLabDown()) await down();
+}
+
+/**
+ * `lab down` from a signal handler, where the event loop may never get to an async `down`: run as a child,
+ * synchronously. A lock this process holds (an `up` cut short) is released first, or the child would wait for it.
+ */
+export function takeLabDownSync(): void {
+  const owner = (() => {
+    try {
+      return Number(readFileSync(LOCK_FILE, 'utf8').trim());
+    } catch {
+      return 0;
+    }
+  })();
+  if (owner === process.pid) rmSync(LOCK_FILE, { force: true });
+  spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(REPO_ROOT, 'lab', 'cli.ts'), 'down'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    timeout: 180_000,
+  });
 }

@@ -2,14 +2,15 @@
 // block device under /vprotect_data, deployed by site.ts and rerun, failed over by failover.ts, and a power
 // cut of the active node while a writer appends fsync'd records. One deployment, shared in order. Pending,
 // with the reason, on a machine that cannot run UML.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { expect } from 'chai';
 import type { Connection } from '../../../engine/types';
 import { parseCrmMon, runningOn } from '../../../modules/cluster_status';
 import { site } from '../../../playbooks/site';
 import { failover } from '../../../playbooks/failover';
 import { renew } from '../../../lab/lab';
-import { KNOWN_HOSTS, LAB_KEY, STANDIN_PORT, VIP, labHost } from '../../../lab/config';
+import { labHost } from '../../../lab/config';
+import { RECORDS_FILE, missingRecords, startWriter } from '../../../lab/record-writer';
+import { apiOnVip } from '../../../lab/vip-api';
 import { ensureLabSecrets } from '../../../lab/secrets';
 import { storageTierUnavailable } from '../../../lab/tiers';
 import { LAB_START_TIMEOUT_MS, startLab, type LabHandle } from '../../support/lab';
@@ -37,16 +38,6 @@ async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, sec
   throw last.error;
 }
 
-/** Which node's vProtect API answers on the floating IP ('' while none does). */
-async function apiOnVip(): Promise<string> {
-  try {
-    const res = await fetch(`http://${VIP}:${STANDIN_PORT}/api`, { signal: AbortSignal.timeout(2000) });
-    return ((await res.json()) as { hostname?: string }).hostname ?? '';
-  } catch {
-    return '';
-  }
-}
-
 function noFailures(r: PlaybookRun): void {
   expect(r.errors, r.errors.join('\n')).to.deep.equal([]);
   const failures = r.events.filter((e) => e.type === 'result' && (e.status === 'failed' || e.status === 'unreachable'));
@@ -58,30 +49,6 @@ const drbdState = (conn: Connection): Promise<string> => sh(conn, 'drbdadm statu
 const synced = (s: string): boolean => /role:(Primary|Secondary)/.test(s) && /^\s+disk:UpToDate/m.test(s) && /peer-disk:UpToDate/.test(s);
 const mountOf = async (conn: Connection): Promise<string> => (await conn.exec('findmnt -n -o SOURCE,FSTYPE /vprotect_data')).stdout.trim();
 const sha256 = async (conn: Connection, file: string): Promise<string> => (await sh(conn, `sha256sum ${file}`)).split(' ')[0]!;
-
-/**
- * A writer on the active node over its own ssh: appends numbered records to a file on /vprotect_data, each
- * fsync'd (coreutils `sync FILE`) before its number is acknowledged on stdout.
- */
-function startWriter(ip: string): { proc: ChildProcess; acked: () => number } {
-  const loop =
-    'i=0; while :; do i=$((i+1)); echo "record $i" >> /vprotect_data/records && sync /vprotect_data/records && echo "ack $i" || exit 1; done';
-  const proc = spawn('ssh', ['-i', LAB_KEY, '-o', `UserKnownHostsFile=${KNOWN_HOSTS}`, '-o', 'BatchMode=yes', '-o', 'ServerAliveInterval=2', `root@${ip}`, loop], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  let last = 0;
-  let buf = '';
-  proc.stdout!.on('data', (b: Buffer) => {
-    buf += b.toString();
-    const lines = buf.split('\n');
-    buf = lines.pop()!;
-    for (const l of lines) {
-      const m = /^ack (\d+)$/.exec(l);
-      if (m) last = Number(m[1]);
-    }
-  });
-  return { proc, acked: () => last };
-}
 
 describe('the storage tier: real DRBD under /vprotect_data, fail-over and a power cut (UML hosts)', function () {
   this.timeout(20 * 60_000);
@@ -230,9 +197,7 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     writer.proc.kill('SIGKILL');
 
     expect(await eventually(apiOnVip, (h) => h === 'vprotect2', 240), 'the API on the floating IP after the cut').to.equal('vprotect2');
-    const lines = (await sh(v2, 'cat /vprotect_data/records')).split('\n').filter(Boolean);
-    const numbers = new Set(lines.map((l) => Number(/^record (\d+)$/.exec(l)?.[1] ?? NaN)));
-    const lost = Array.from({ length: acked }, (_, i) => i + 1).filter((n) => !numbers.has(n));
+    const lost = missingRecords(acked, await sh(v2, `cat ${RECORDS_FILE}`));
     expect(lost, `acknowledged records missing on vprotect2 (of ${acked})`).to.deep.equal([]);
     console.log(`      ${acked} acknowledged records, all on vprotect2; API back on the floating IP ${((Date.now() - t0) / 1000).toFixed(0)} s after the writer started`);
 
@@ -244,8 +209,7 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     expect(s1, 'vprotect1 resynced and promoted again after its restart').to.match(/role:Primary/).and.match(/peer-disk:UpToDate/);
     expect(await drbdState(v2)).to.match(/role:Secondary/).and.match(/peer-disk:UpToDate/);
     expect(await eventually(apiOnVip, (h) => h === 'vprotect1', 120), 'the API on the floating IP after the failback').to.equal('vprotect1');
-    const back = new Set((await sh(v1, 'cat /vprotect_data/records')).split('\n').filter(Boolean));
-    const lostBack = Array.from({ length: acked }, (_, i) => i + 1).filter((n) => !back.has(`record ${n}`));
+    const lostBack = missingRecords(acked, await sh(v1, `cat ${RECORDS_FILE}`));
     expect(lostBack, 'acknowledged records missing on vprotect1 after it took its resources back').to.deep.equal([]);
     const state = parseCrmMon(await sh(v2, 'crm_mon --one-shot --inactive --output-as=xml'));
     expect(state.nodes.map((n) => [n.name, n.online])).to.deep.equal([
