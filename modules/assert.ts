@@ -7,9 +7,11 @@ export interface AssertParams {
   readonly that: boolean;
   /** Says what is wrong and what to change, e.g. "preferred_node 'vprotect3' is not in this play". */
   readonly msg: string;
+  /** What to report when it holds (Ansible's success_msg), for a check whose passing is itself the news. */
+  readonly successMsg?: string;
 }
 
-const holds = (): ModuleResult => ({ changed: false, msg: 'assertion holds' });
+const holds = (p: AssertParams): ModuleResult => ({ changed: false, msg: p.successMsg ?? 'assertion holds' });
 
 export const assertThat = defineModule<AssertParams, ModuleResult, void, boolean>({
   name: 'assert',
@@ -20,9 +22,9 @@ export const assertThat = defineModule<AssertParams, ModuleResult, void, boolean
     if (!p.that) throw new ConfigError(p.msg);
   },
   // Nothing to read: a probe batch decides it without a command (and run() reports a failure).
-  probe: (p) => ({ reads: [], writes: [], state: () => p.that, settled: (that) => (that ? holds() : undefined) }),
+  probe: (p) => ({ reads: [], writes: [], state: () => p.that, settled: (that) => (that ? holds(p) : undefined) }),
   async run(p) {
     if (!p.that) throw new ModuleError(p.msg);
-    return holds();
+    return holds(p);
   },
 });

@@ -1,5 +1,8 @@
 // drbd_primary: make this node Primary. `--force` (the how-to's initial sync) is guarded: it is used only
 // when this disk and every peer's disk are Inconsistent, i.e. there is no up-to-date data anywhere to lose.
+// A plain promotion needs the peer connected: a node that cannot see its peer (StandAlone after a split brain,
+// or partitioned) cannot know whether the peer is Primary with newer data, and two Primaries writing apart
+// are a split brain. While they are apart, promoting is the cluster manager's call, never this module's.
 import { ModuleError } from '../../engine/errors';
 import type { ModuleResult } from '../../engine/types';
 import { sh } from '../../engine/shell';
@@ -15,8 +18,8 @@ export interface DrbdPrimaryParams {
   /** Allow `--force` for the initial sync of a new resource (never over up-to-date data). */
   readonly initialSync?: boolean;
   /**
-   * For the initial sync: how long to wait for the peers to connect first (default 60 s). A peer brought up
-   * a moment ago is still Connecting; deciding on that would refuse a sync that is safe.
+   * How long to wait for the peers to connect first (default 60 s). A peer brought up a moment ago is still
+   * Connecting; deciding on that would refuse a promotion or an initial sync that is safe.
    */
   readonly connectTimeoutSeconds?: number;
 }
@@ -38,7 +41,9 @@ const CONNECTING = new Set(['Connecting', 'WFConnection', 'WFReportParams', 'Unc
 async function awaitPeers(read: () => Promise<DrbdStatus | undefined>, first: DrbdStatus, seconds: number): Promise<DrbdStatus> {
   let s = first;
   const until = Date.now() + seconds * 1000;
-  while (notConnected(s) && s.peers.every((x) => x.connection === 'Connected' || CONNECTING.has(x.connection)) && Date.now() < until) {
+  // No peer listed is DRBD 8.4's StandAlone (status.ts peerConnection): nothing connects by itself, so no wait.
+  const mayConnect = (x: DrbdStatus): boolean => x.peers.length > 0 && x.peers.every((p) => p.connection === 'Connected' || CONNECTING.has(p.connection));
+  while (notConnected(s) && mayConnect(s) && Date.now() < until) {
     await new Promise((r) => setTimeout(r, 1000));
     s = (await read()) ?? s;
   }
@@ -53,7 +58,8 @@ export const drbdPrimary = defineModule<DrbdPrimaryParams, DrbdPrimaryResult>({
   async run(p, ctx) {
     let s = await readDrbdStatus(ctx, p.resource);
     if (!s) throw new ModuleError(`DRBD resource ${p.resource} is not up on ${ctx.host}: bring it up first (drbd_up)`);
-    if (p.initialSync && !ctx.check && s.role !== 'Primary' && s.diskState === 'Inconsistent')
+    // A peer brought up a moment ago is still connecting: decide once it has (or the time is up).
+    if (!ctx.check && s.role !== 'Primary' && (s.diskState === 'UpToDate' || (p.initialSync && s.diskState === 'Inconsistent')))
       s = await awaitPeers(() => readDrbdStatus(ctx, p.resource), s, p.connectTimeoutSeconds ?? 60);
     if (s.role === 'Primary') return { changed: false, msg: `${p.resource} is Primary`, status: s, forced: false };
     const upToDatePeer = s.peers.find((x) => x.diskState === 'UpToDate');
@@ -74,6 +80,12 @@ export const drbdPrimary = defineModule<DrbdPrimaryParams, DrbdPrimaryResult>({
         );
       }
       force = true;
+    } else if (notConnected(s)) {
+      throw new ModuleError(
+        `refusing \`drbdadm primary ${p.resource}\` on ${ctx.host}: its peer is not connected (peers: ${describePeers(s)}), so this node cannot ` +
+          'know whether the peer is Primary or holds newer data, and two Primaries writing apart are a split brain. ' +
+          'Reconnect the nodes first (playbooks/status.ts says whether they are in split brain)',
+      );
     }
     const cmd = force ? sh`${drbdadm(p.config)} primary --force ${p.resource}` : sh`${drbdadm(p.config)} primary ${p.resource}`;
     const what = force ? `force ${p.resource} Primary for the initial sync` : `make ${p.resource} Primary`;

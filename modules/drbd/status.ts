@@ -102,6 +102,16 @@ export function parseStatusText(text: string, resource: string): DrbdStatus | un
   return found ? { resource, role, diskState: disk, peers } : undefined;
 }
 
+/**
+ * The connection to the (one) peer. DRBD 9 lists a StandAlone peer as `connection:StandAlone`; DRBD 8.4 drops
+ * a StandAlone connection's network settings and its status then lists no peer at all (the kernel lists only
+ * connections that have them), so no peer reads as StandAlone: DRBD will not connect by itself either way.
+ */
+export function peerConnection(s: DrbdStatus): string {
+  if (s.peers.length === 0) return 'StandAlone';
+  return s.peers.find((p) => p.connection !== 'Connected')?.connection ?? 'Connected';
+}
+
 /** The drbdadm words, with `-c FILE` for a config other than /etc/drbd.conf. */
 export function drbdadm(config: string | undefined): string[] {
   return config ? ['drbdadm', '-c', config] : ['drbdadm'];

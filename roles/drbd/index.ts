@@ -1,5 +1,6 @@
 // drbd: the how-to's "Setting up DRBD": the resource file with each node's real `uname -n`, metadata (guarded),
-// up, the initial sync from the preferred node only, and the filesystem when VDO does not sit on top.
+// up, the initial sync from the preferred node only, and the filesystem when VDO does not sit on top. Before
+// any of that, a resource in split brain stops both nodes with the way out: nothing here picks a side.
 import type { HostView } from '../../engine/dsl';
 import { block, dslFor, role } from '../../engine/dsl';
 import { packageModule } from '../../modules/package';
@@ -12,6 +13,7 @@ import { sh } from '../../engine/shell';
 import { isPreferred, nodeAddress } from '../shared/cluster';
 import { preferredNodeCheck, unameMatchesInventory } from '../shared/checks';
 import { pendingInCheckMode } from '../shared/check-mode';
+import { splitBrainRead, splitBrainRefusal } from '../shared/split-brain';
 import { DRBD_VERSION_PROBE, drbdMajor } from './version';
 import { drbdVars, type DrbdVars } from './vars';
 
@@ -73,6 +75,10 @@ export const drbd = role({
         preferredNodeCheck<DrbdVars>('drbd'),
         unameMatchesInventory<DrbdVars>('drbd'),
         task({ name: 'Install DRBD', action: (h) => packageModule({ name: drbdPackages(h), state: 'present' }), register: 'drbd_install' }),
+        // Before anything touches DRBD (drbdadm is there to ask once the package is; under --check on a new host
+        // it is only "would install", and no resource can be up there anyway).
+        splitBrainRead<DrbdVars>({ when: (h) => !pendingInCheckMode(h, 'drbd_install') }),
+        splitBrainRefusal<DrbdVars>({ when: (h) => !pendingInCheckMode(h, 'drbd_install') }),
         task({
           name: 'The data owner exists (vProtect creates it)',
           action: (h) => shell({ cmd: dataOwnerCheck(h.vars.data_owner) }),

@@ -1,5 +1,6 @@
 // roles/shared/ owns what more than one role uses: cluster.ts (below), storage-vars.ts and db-vars.ts (the
-// variables several roles read, declared once), checks.ts (the checks roles start with), check-mode.ts.
+// variables several roles read, declared once), checks.ts (the checks roles start with), check-mode.ts,
+// split-brain.ts (the DRBD split-brain check of the drbd role and status.ts).
 //
 // Variables and lookups every cluster role shares: node names, addresses, the preferred node.
 import { z } from 'zod';

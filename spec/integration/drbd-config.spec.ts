@@ -176,6 +176,16 @@ describe('the drbd role\'s resource file, judged by the real drbdadm', function 
         expect(Object.fromEntries(sections.get('handlers') ?? [])).to.deep.equal(f.handlers);
       });
 
+      it('a split brain is never resolved by discarding a side: after-sb-0pri, -1pri, -2pri and rr-conflict disconnect, handed to the kernel at connect', () => {
+        const { sections } = dumpXml(f.tool, real().file);
+        const policies = { 'after-sb-0pri': 'disconnect', 'after-sb-1pri': 'disconnect', 'after-sb-2pri': 'disconnect', 'rr-conflict': 'disconnect' };
+        expect(Object.fromEntries(sections.get('net') ?? [])).to.include(policies);
+        // 8.4 passes net options with `drbdsetup connect`, DRBD 9 with `new-peer`.
+        const cmds = drbdadm(f.tool, ['-c', real().file, '-d', 'up', 'replicate']).stdout.trim().split('\n');
+        const link = cmds.find((c) => / (connect|new-peer) replicate /.test(c)) ?? '';
+        for (const [k, v] of Object.entries(policies)) expect(link, cmds.join('\n')).to.contain(`--${k}=${v}`);
+      });
+
       it('the file is whole: every brace closed, the last one closing the resource', () => {
         const { text } = real();
         expect(braceProblem(text)).to.equal(undefined);

@@ -11,7 +11,7 @@ import type { HostEntry } from '../../engine/inventory/types';
 import type { Connection, HostName } from '../../engine/types';
 import { DEFAULT_HOSTS, INVENTORY_FILE, KEEP_ENV, KNOWN_HOSTS, LOCK_FILE, REPO_ROOT, labHosts, type LabHost } from '../../lab/config';
 import { hostVars } from '../../lab/inventory-file';
-import { crash, down, start, up } from '../../lab/lab';
+import { crash, down, heal, partition, start, up } from '../../lab/lab';
 import { say } from '../../lab/proc';
 import type { LabTier } from '../../lab/tiers';
 import { otherLabUsers, registerLabUser, unregisterLabUser } from '../../lab/users';
@@ -29,6 +29,10 @@ export interface LabHandle {
   crash(name: string): Promise<void>;
   /** Boot a crashed host again on the disk it had; resolves when its sshd answers. */
   restart(name: string): Promise<void>;
+  /** Cut the link between the hosts (lab/lab.ts partition: bridge ports isolated); the controller still reaches each. */
+  partition(): Promise<void>;
+  /** Restore the link partition() cut. */
+  heal(): Promise<void>;
 }
 
 let starting: Promise<LabHandle> | undefined;
@@ -60,6 +64,8 @@ function makeHandle(hosts: readonly LabHost[]): LabHandle {
     async restart(name) {
       await start(byName(name).name);
     },
+    partition,
+    heal,
   };
 }
 

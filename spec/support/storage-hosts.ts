@@ -1,8 +1,9 @@
 // Two scripted RHEL hosts with a backing disk each, for running the drbd and vdo roles through the engine on
 // FakeConnections. Each host keeps the state the real tools would (packages, DRBD metadata, resource up,
-// role, disk states, filesystems, VDO volume, LVM, the vdo unit) and answers with outputs recorded from the
-// real tools (spec/fixtures/drbd, spec/fixtures/storage; see their READMEs). A command no rule knows gets
-// exit 127, so every command a role issues is one this model expects.
+// role, disk states, a StandAlone connection with its kernel log and data generations, filesystems, VDO volume,
+// LVM, the vdo unit) and answers with outputs recorded from the real tools (spec/fixtures/drbd,
+// spec/fixtures/storage; see their READMEs). A command no rule knows gets exit 127, so every command a role
+// issues is one this model expects.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'shell-quote';
@@ -10,6 +11,7 @@ import type { Vars } from '../../engine/dsl';
 import type { ExecResult } from '../../engine/types';
 import type { FakeConnection } from './fake-connection';
 import { FACTS_SCRIPT } from '../../engine/facts';
+import { KERNEL_LOG_READ } from '../../modules/drbd/kernel-log';
 import { splitSectionsScript } from '../../engine/connection/framing';
 import { fakeFacts } from './fake-connection';
 import { fakeCluster, type FakeCluster } from './fake-run';
@@ -54,6 +56,12 @@ export class StorageHost {
   vdoUnit: 'enabled' | 'disabled' | undefined;
   volumeGroup = false;
   vdoLv = false;
+  /** The connection to the peer dropped and DRBD will not reconnect by itself (after a split brain). */
+  standAlone = false;
+  /** What the kernel log read (modules/drbd/kernel-log.ts) answers. */
+  kernelLog = '';
+  /** `drbdadm get-gi replicate` (blank: it fails, as on a resource without metadata). */
+  generations = '';
 
   constructor(
     readonly name: string,
@@ -155,6 +163,10 @@ function script(h: StorageHost): void {
     }),
   );
   c.on('drbdsetup status replicate --json', () => drbd(() => (h.up ? { stdout: statusJson(h) } : NO_RESOURCE)));
+  c.on((cmd) => cmd === KERNEL_LOG_READ, () => ({ stdout: `${h.kernelLog}\n` }));
+  c.on('drbdadm get-gi replicate', () =>
+    drbd(() => (h.generations ? { stdout: h.generations } : { code: 10, stderr: "Device has no disk\nCommand 'drbdsetup get-gi replicate 1 0' terminated with exit code 10\n" })),
+  );
   c.on((cmd) => cmd === 'drbdsetup status replicate', () => drbd(() => NO_RESOURCE));
 
   // Block devices: existence, signatures, mkfs.
@@ -241,12 +253,14 @@ function statusJson(h: StorageHost): string {
   res.role = h.role;
   res.devices[0]!['disk-state'] = h.disk;
   const conn = res.connections[0]!;
+  // A node sees its peer only while both are up and neither has dropped the connection.
+  const sees = peer.up && !h.standAlone && !peer.standAlone;
   conn.name = peer.uname;
-  conn['connection-state'] = peer.up ? 'Connected' : 'Connecting';
-  conn['peer-role'] = peer.up ? peer.role : 'Unknown';
+  conn['connection-state'] = h.standAlone ? 'StandAlone' : sees ? 'Connected' : 'Connecting';
+  conn['peer-role'] = sees ? peer.role : 'Unknown';
   const pd = conn.peer_devices[0]!;
-  pd['peer-disk-state'] = peer.up ? peer.disk : 'DUnknown';
-  pd['replication-state'] = peer.up ? replication(h, peer) : 'Off';
+  pd['peer-disk-state'] = sees ? peer.disk : 'DUnknown';
+  pd['replication-state'] = sees ? replication(h, peer) : 'Off';
   pd['percent-in-sync'] = pd['replication-state'].startsWith('Sync') ? 0.22 : 100;
   return JSON.stringify([res], null, 2);
 }
@@ -259,6 +273,8 @@ const READ_ONLY = [
   /^rm -f \/tmp\/\.drbd-check-[0-9a-f]+\.res$/,
   /^drbdadm (sh-ll-dev|dump-md) replicate$/,
   /^drbdsetup status replicate( --json)?$/,
+  /^log=\$\(journalctl -k /,
+  /^drbdadm get-gi replicate$/,
   /^test -e /,
   /^id -u -- /,
   /^blkid -p -o export /,

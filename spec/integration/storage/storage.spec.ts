@@ -1,10 +1,12 @@
 // The storage tier (User-Mode Linux hosts with their own kernel): the whole HA stack with real DRBD on a real
-// block device under /vprotect_data, deployed by site.ts and rerun, failed over by failover.ts, and a power
-// cut of the active node while a writer appends fsync'd records. One deployment, shared in order. Pending,
+// block device under /vprotect_data, deployed by site.ts and rerun, failed over by failover.ts, a power
+// cut of the active node while a writer appends fsync'd records, and last a partition of the link between the
+// nodes (the split brain it may leave is recovered in the test). One deployment, shared in order. Pending,
 // with the reason, on a machine that cannot run UML.
 import { expect } from 'chai';
 import type { Connection } from '../../../engine/types';
 import { parseCrmMon, runningOn } from '../../../modules/cluster_status';
+import { parseStatusText, peerConnection } from '../../../modules/drbd/status';
 import { site } from '../../../playbooks/site';
 import { failover } from '../../../playbooks/failover';
 import { renew } from '../../../lab/lab';
@@ -14,9 +16,10 @@ import { apiOnVip } from '../../../lab/vip-api';
 import { ensureLabSecrets } from '../../../lab/secrets';
 import { storageTierUnavailable } from '../../../lab/tiers';
 import { LAB_START_TIMEOUT_MS, startLab, type LabHandle } from '../../support/lab';
-import { changedNothing, messageOf, recapStats, runPlaybook, statusOf, type PlaybookRun } from '../../support/playbook-run';
+import { changedNothing, messageOf, recapStats, results, runPlaybook, statusOf, withStatus, type PlaybookRun } from '../../support/playbook-run';
 import { upgrade } from '../../../playbooks/upgrade';
 import { drillReading } from '../../support/drill-report';
+import { status } from '../../../playbooks/status';
 
 async function sh(conn: Connection, cmd: string): Promise<string> {
   const r = await conn.exec(cmd);
@@ -216,5 +219,114 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
       ['vprotect1', true],
       ['vprotect2', true],
     ]);
+  });
+
+  it('a partition of the inter-node link never leaves both nodes Primary with /vprotect_data mounted; after the heal DRBD resyncs, or status.ts (exit 2) and site.ts stop at the split brain with the way out, both sides untouched, until the documented recovery resyncs them', async function () {
+    this.timeout(25 * 60_000);
+    const SPLIT = "No DRBD split brain (nothing here discards either side's data)";
+    const roleOf = (text: string): string => parseStatusText(text, 'replicate')?.role ?? 'down';
+    const standAlone = (text: string): boolean => {
+      const s = parseStatusText(text, 'replicate');
+      return s !== undefined && peerConnection(s) === 'StandAlone';
+    };
+    const mounted = async (c: Connection): Promise<boolean> => (await mountOf(c)) === '/dev/drbd0 xfs';
+    const primaries = async (): Promise<Connection[]> => {
+      const out: Connection[] = [];
+      for (const c of [v1, v2]) if (roleOf(await drbdState(c)) === 'Primary' && (await mounted(c))) out.push(c);
+      return out;
+    };
+    /** The one node serving /vprotect_data once the rejoined cluster stops moving it (the same on two reads 15 s apart). */
+    const settledPrimary = async (): Promise<Connection | undefined> => {
+      const one = await primaries();
+      if (one.length !== 1) return undefined;
+      await new Promise((r) => setTimeout(r, 15_000));
+      const again = await primaries();
+      return again.length === 1 && again[0] === one[0] ? one[0] : undefined;
+    };
+
+    await eventually(() => drbdState(v1), (s) => synced(s) && /role:Primary/.test(s), 120);
+    const [active] = await primaries();
+    expect(active?.host, 'one node serves /vprotect_data before the partition').to.be.a('string');
+    const FILE = '/vprotect_data/written-during-partition.txt';
+    const CONTENT = `written on ${active!.host} while partitioned\n`;
+
+    // Sampled every second while the link is cut: each node's role and mount, read over the controller's link.
+    const look = async (c: Connection): Promise<{ role: string; mounted: boolean }> => {
+      const [st, m] = await Promise.all([c.exec('drbdadm status replicate'), mounted(c)]);
+      return { role: st.code === 0 ? roleOf(st.stdout) : '?', mounted: m };
+    };
+    const bothPrimary: string[] = [];
+    const t0 = Date.now();
+    await lab.partition();
+    try {
+      await sh(active!, `echo '${CONTENT.trimEnd()}' > ${FILE} && sync ${FILE}`);
+      while (Date.now() - t0 < 60_000) {
+        const [a, b] = await Promise.all([look(v1), look(v2)]);
+        if (a.role === 'Primary' && a.mounted && b.role === 'Primary' && b.mounted) bothPrimary.push(`${((Date.now() - t0) / 1000).toFixed(0)} s`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    } finally {
+      await lab.heal();
+    }
+    if (bothPrimary.length) console.log(`      both nodes Primary with /vprotect_data mounted at ${bothPrimary.join(', ')} into the partition`);
+
+    // The heal: a resync (one side never wrote), or DRBD's split brain (StandAlone on at least one node).
+    const states = async (): Promise<[string, string]> => [await drbdState(v1), await drbdState(v2)];
+    const healed = await eventually(states, ([a, b]) => (synced(a) && synced(b)) || standAlone(a) || standAlone(b), 120);
+    if (synced(healed[0]) && synced(healed[1])) {
+      console.log('      after the heal: resynced, no split brain');
+      const primary = await eventually(settledPrimary, (p) => p !== undefined, 180);
+      expect(primary, 'one Primary after the heal').to.not.equal(undefined);
+      expect(await sh(primary!, `cat ${FILE}`), `${FILE} on the Primary, ${primary!.host}`).to.equal(CONTENT);
+    } else {
+      expect(healed.some(standAlone), `neither resynced nor StandAlone 120 s after the heal:\n${healed.join('\n')}`).to.equal(true);
+      console.log(`      after the heal: split brain (${[v1, v2].filter((_, i) => standAlone(healed[i]!)).map((c) => c.host).join(', ')} StandAlone)`);
+      // Pacemaker settles on one Primary first (both were promoted apart); what is read afterwards is the pair's state.
+      const settled = await eventually(settledPrimary, (p) => p !== undefined, 180);
+      expect(settled, 'one Primary once the cluster rejoined').to.not.equal(undefined);
+      const survivor = settled!;
+      const victim = survivor === v1 ? v2 : v1;
+      const generations = async (): Promise<string[]> => [(await sh(v1, 'drbdadm get-gi replicate')).trim(), (await sh(v2, 'drbdadm get-gi replicate')).trim()];
+      const before = await generations();
+
+      const check = await runPlaybook(status, lab.inventoryDir);
+      expect(check.code, `status.ts: ${withStatus(check, 'failed').join('\n')}${check.errors.join('\n')}`).to.equal(2);
+      const reported = results(check).filter((e) => e.status === 'failed' || e.status === 'unreachable');
+      expect(reported.map((e) => `${e.host}: ${e.task.name}`).sort()).to.deep.equal([`vprotect1: ${SPLIT}`, `vprotect2: ${SPLIT}`]);
+      for (const e of reported) {
+        expect(e.msg).to.match(/^DRBD split brain on resource replicate, seen from vprotect[12]: vprotect1 is \w+ \(disk \w+, \w+\), vprotect2 is \w+ \(disk \w+, \w+\)\. Evidence: /);
+        expect(e.msg).to.contain('On the victim: drbdadm disconnect replicate; drbdadm secondary replicate; drbdadm connect --discard-my-data replicate');
+        expect(e.msg).to.contain('On the survivor, if it is StandAlone: drbdadm connect replicate.');
+      }
+
+      const r = await runPlaybook(site, lab.inventoryDir);
+      expect(r.code).to.equal(2);
+      const stopped = results(r).filter((e) => e.status === 'failed' || e.status === 'unreachable');
+      expect(stopped.map((e) => `${e.host}: ${e.task.name}`).sort(), 'site.ts stops at the split-brain check and nowhere else').to.deep.equal([`vprotect1: ${SPLIT}`, `vprotect2: ${SPLIT}`]);
+      expect(stopped.map((e) => e.msg ?? '').every((m) => m.startsWith('DRBD split brain on resource replicate'))).to.equal(true);
+      expect(results(r).filter((e) => e.task.role === 'drbd' && e.status === 'changed')).to.deep.equal([]);
+      // Neither side resynced, discarded or moved on: both data generations as they were, both still apart.
+      expect(await generations(), 'both nodes\' data generations across status.ts and site.ts').to.deep.equal(before);
+      expect((await states()).some((s) => /replication:Established/.test(s)), 'still apart').to.equal(false);
+      if (survivor === active) expect(await sh(survivor, `cat ${FILE}`), `${FILE} on ${survivor.host}`).to.equal(CONTENT);
+      else console.log(`      ${active!.host} wrote ${FILE} and is Secondary now: its copy is kept (generations unchanged) but cannot be mounted to read`);
+
+      // LINBIT's manual recovery, as the message gives it: the node that is not Primary is the victim.
+      console.log(`      recovery: ${victim.host} discards its changes, ${survivor.host} keeps its data`);
+      const apart = await drbdState(victim);
+      const d = await victim.exec('drbdadm disconnect replicate');
+      if (d.code !== 0) {
+        // DRBD 8.4 keeps no connection to drop on a StandAlone node; the message says to go on.
+        expect(standAlone(apart), `drbdadm disconnect on ${victim.host} exited ${d.code}: ${d.stderr}`).to.equal(true);
+        expect(`${d.stdout}${d.stderr}`).to.match(/unknown connection/);
+      }
+      await sh(victim, 'drbdadm secondary replicate');
+      await sh(victim, 'drbdadm connect --discard-my-data replicate');
+      if (standAlone(await drbdState(survivor))) await sh(survivor, 'drbdadm connect replicate');
+      const [s1, s2] = await eventually(states, ([a, b]) => synced(a) && synced(b), 300);
+      expect(s1, 'vprotect1 after the recovery').to.match(/^\s+disk:UpToDate/m).and.match(/peer-disk:UpToDate/);
+      expect(s2, 'vprotect2 after the recovery').to.match(/^\s+disk:UpToDate/m).and.match(/peer-disk:UpToDate/);
+    }
+    expect(bothPrimary, 'moments into the partition when both nodes were Primary with /vprotect_data mounted').to.deep.equal([]);
   });
 });

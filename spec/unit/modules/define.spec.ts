@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { ConfigError } from '../../../engine/errors';
 import type { ModuleResult } from '../../../engine/types';
 import { defineModule } from '../../../modules/lib/define';
-import { drbdMd, drbdPrimary, drbdResource, drbdStatus, drbdUp } from '../../../modules/drbd';
+import { drbdMd, drbdPrimary, drbdResource, drbdSplitBrain, drbdStatus, drbdUp } from '../../../modules/drbd';
 import { DRBD_RESOURCE_NAME } from '../../../modules/drbd/resource-name';
 import { drbdVars } from '../../../roles/drbd/vars';
 import { fakeHost, moduleContext } from '../../support/module-context';
@@ -54,6 +54,7 @@ describe('defineModule: the preflight guarantee', () => {
       drbdMd({ resource: '-x' }),
       drbdPrimary({ resource: '-x' }),
       drbdStatus({ resource: '-x' }),
+      drbdSplitBrain({ resource: '-x' }),
       drbdResource({ name: '-x', content: 'resource -x {\n}\n' }),
     ];
     for (const action of calls) {

@@ -9,6 +9,7 @@ import { pacemakerVars } from '../../../roles/pacemaker/vars';
 import { vdoVars } from '../../../roles/vdo/vars';
 import { registrationVars } from '../../../roles/vprotect_registration/vars';
 import { adoptionVars } from '../../../roles/adoption';
+import { statusReportVars } from '../../../roles/status_report/vars';
 import { dbVars } from '../../../roles/shared/db-vars';
 import { storageVars } from '../../../roles/shared/storage-vars';
 
@@ -20,6 +21,7 @@ const ROLES: Readonly<Record<string, z.ZodObject>> = {
   vdo: vdoVars,
   vprotect_registration: registrationVars,
   adoption: adoptionVars,
+  status_report: statusReportVars,
 };
 const SHARED: Readonly<Record<string, z.ZodType>> = { ...storageVars, ...dbVars };
 

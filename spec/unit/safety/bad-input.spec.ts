@@ -146,7 +146,7 @@ describe('safety: bad input stops the site playbook before any host is touched',
       });
       expectStopped(
         await runMain(renderWith('drbd-resource'), ['-i', dir]),
-        'template templates/drbd-resource.hbs: line 5: variable "drbd9" is not defined in the vars given to the template',
+        'template templates/drbd-resource.hbs: line 6: variable "drbd9" is not defined in the vars given to the template',
       );
     });
 
@@ -155,12 +155,12 @@ describe('safety: bad input stops the site playbook before any host is touched',
       const noList = tempDir({ 'hosts.yml': SITE_HOSTS_YML, 'group_vars/all.yml': base });
       expectStopped(
         await runMain(renderWith('drbd-resource'), ['-i', noList]),
-        'template templates/drbd-resource.hbs: line 24: variable "nodes" is not defined in the vars given to the template',
+        'template templates/drbd-resource.hbs: line 33: variable "nodes" is not defined in the vars given to the template',
       );
       const noField = tempDir({ 'hosts.yml': SITE_HOSTS_YML, 'group_vars/all.yml': `${base}nodes: [{hostname: vprotect1}]\n` });
       expectStopped(
         await runMain(renderWith('drbd-resource'), ['-i', noField]),
-        'template templates/drbd-resource.hbs: line 31: variable "this.address" is not defined in the vars given to the template ("address" is missing)',
+        'template templates/drbd-resource.hbs: line 40: variable "this.address" is not defined in the vars given to the template ("address" is missing)',
       );
     });
   });
