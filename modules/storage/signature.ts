@@ -47,7 +47,10 @@ export async function deviceSignature(ctx: ModuleContext, device: string): Promi
 }
 
 export function describeSignature(s: Signature): string {
-  return s.usage === 'ambivalent' ? `several signatures (${s.raw.split('\n').slice(0, 4).join('; ')})` : `a ${s.type} ${s.usage} signature`;
+  if (s.usage === 'ambivalent') return `several signatures (${s.raw.split('\n').slice(0, 4).join('; ')})`;
+  // "an ext4", "an xfs", "a vfat": the article goes by how the type name is read out.
+  const article = /^([aeiou]|xfs|lvm|ntfs)/i.test(s.type) ? 'an' : 'a';
+  return `${article} ${s.type} ${s.usage} signature`;
 }
 
 /** drbdmeta asks for confirmation unless the first 68 KiB are zero (SO_MUCH in drbd-utils' drbdmeta.c). */

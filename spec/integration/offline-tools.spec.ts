@@ -272,7 +272,7 @@ describe('drbd and storage modules on real tools and loop devices', function () 
     writeFileSync(conf, renderTemplate('drbd-resource', vars(withFs.dev)));
     const msg = await failure(drbdMd({ resource: 'replicate', config: conf }).run(ctx));
     expect(msg).to.equal(
-      `refusing to create DRBD metadata on ${withFs.dev} (resource replicate) on localhost: it holds a ext4 filesystem signature; ` +
+      `refusing to create DRBD metadata on ${withFs.dev} (resource replicate) on localhost: it holds an ext4 filesystem signature; ` +
         'create-md would destroy it. Wipe the disk yourself or set force: true',
     );
     expect(execFileSync('blkid', ['-p', '-o', 'value', '-s', 'TYPE', withFs.dev], { encoding: 'utf8' }).trim()).to.equal('ext4');
@@ -291,11 +291,11 @@ describe('drbd and storage modules on real tools and loop devices', function () 
   it('filesystem: the same type is ok, another is refused, force reformats', async () => {
     expect(await filesystem({ device: withFs.dev, fstype: 'ext4' }).run(ctx)).to.deep.include({ changed: false, before: 'ext4' });
     expect(await failure(filesystem({ device: withFs.dev, fstype: 'xfs' }).run(ctx))).to.equal(
-      `refusing to make xfs on ${withFs.dev} on localhost: it holds a ext4 filesystem signature; mkfs would destroy it. Set force: true to reformat`,
+      `refusing to make xfs on ${withFs.dev} on localhost: it holds an ext4 filesystem signature; mkfs would destroy it. Set force: true to reformat`,
     );
     expect(await failure(filesystem({ device: blank.dev, fstype: 'ext4' }).run(ctx))).to.match(/it holds a drbd raid signature/);
     const check = await filesystem({ device: withFs.dev, fstype: 'xfs', force: true }).run(withCheck(ctx, true));
-    expect(check.msg).to.equal(`would make xfs on ${withFs.dev} over a ext4 filesystem signature (force)`);
+    expect(check.msg).to.equal(`would make xfs on ${withFs.dev} over an ext4 filesystem signature (force)`);
     expect(execFileSync('blkid', ['-p', '-o', 'value', '-s', 'TYPE', withFs.dev], { encoding: 'utf8' }).trim()).to.equal('ext4');
     const forced = await filesystem({ device: withFs.dev, fstype: 'ext2', force: true, options: ['-q'] }).run(ctx);
     expect(forced.changed).to.equal(true);

@@ -86,7 +86,7 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     const md = 'DRBD metadata (refuses a disk that holds data unless drbd_force_create_md)';
     expect(statusOf(r, md, 'vprotect2')).to.equal('failed');
     expect(messageOf(r, md, 'vprotect2')).to.match(
-      /^refusing to create DRBD metadata on \/dev\/ubdb \(resource replicate\) on vprotect2: it holds an? ext4 .*create-md would destroy it\. Wipe the disk yourself or set drbd_force_create_md: true$/,
+      /^refusing to create DRBD metadata on \/dev\/ubdb \(resource replicate\) on vprotect2: it holds an ext4 .*create-md would destroy it\. Wipe the disk yourself or set drbd_force_create_md: true$/,
     );
     // Both nodes stop there (anyErrorsFatal): nothing cluster-wide ran on vprotect1 alone.
     expect(statusOf(r, 'Bring the resource up', 'vprotect1')).to.equal(undefined);
@@ -139,7 +139,7 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     const mkfs = 'Filesystem on the DRBD device (refuses an existing one unless data_force_mkfs)';
     expect(statusOf(r, mkfs, 'vprotect1')).to.equal('failed');
     expect(messageOf(r, mkfs, 'vprotect1')).to.match(
-      /^refusing to make ext4 on \/dev\/drbd0 on vprotect1: it holds an? xfs .*mkfs would destroy it\. Set data_force_mkfs: true to reformat$/,
+      /^refusing to make ext4 on \/dev\/drbd0 on vprotect1: it holds an xfs .*mkfs would destroy it\. Set data_force_mkfs: true to reformat$/,
     );
     expect(await mountOf(v1)).to.equal('/dev/drbd0 xfs');
     expect(await sha256(v1, '/vprotect_data/before-rerun.bin')).to.equal(sum);

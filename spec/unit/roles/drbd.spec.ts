@@ -105,7 +105,7 @@ describe('drbd role guards', () => {
     expect(r.exitCode).to.equal(2);
     expect(failures(r)).to.include(
       'vprotect2: DRBD metadata (refuses a disk that holds data unless drbd_force_create_md): ' +
-        'refusing to create DRBD metadata on /dev/sdb (resource replicate) on vprotect2: it holds a ext4 filesystem signature; ' +
+        'refusing to create DRBD metadata on /dev/sdb (resource replicate) on vprotect2: it holds an ext4 filesystem signature; ' +
         'create-md would destroy it. Wipe the disk yourself or set drbd_force_create_md: true',
     );
     expect(changed(pair)['vprotect2']!.filter((c) => c.startsWith('drbdadm'))).to.deep.equal([]);

@@ -136,7 +136,7 @@ describe('vdo role guard', () => {
     expect(r.exitCode).to.equal(2);
     expect(failures(r)).to.deep.equal([
       'vprotect1: VDO volume on the DRBD device (refuses a device with data unless vdo_force): refusing to create VDO volume vdo_data on ' +
-        '/dev/drbd0 on vprotect1: it holds a xfs filesystem signature; creating the volume would destroy it. Set vdo_force: true to overwrite',
+        '/dev/drbd0 on vprotect1: it holds an xfs filesystem signature; creating the volume would destroy it. Set vdo_force: true to overwrite',
       // the peer then finds no configuration to copy: it stops too
       'vprotect2: Copy the VDO configuration to the peer: /etc/vdoconf.yml on vprotect1 does not exist',
     ]);

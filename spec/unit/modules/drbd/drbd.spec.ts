@@ -169,12 +169,12 @@ describe('drbd_md', () => {
   it('refuses a disk with a filesystem, naming host, device and parameter; force overrides', async () => {
     const h = mdHost({ metadata: false, blkid: fixture('storage/blkid-ext4.txt') });
     expect(await failure(drbdMd({ resource: 'replicate' }).run(moduleContext(h)))).to.equal(
-      'refusing to create DRBD metadata on /dev/sdb (resource replicate) on vprotect1: it holds a ext4 filesystem signature; ' +
+      'refusing to create DRBD metadata on /dev/sdb (resource replicate) on vprotect1: it holds an ext4 filesystem signature; ' +
         'create-md would destroy it. Wipe the disk yourself or set force: true',
     );
     // A role names the variable its user sets, not the module parameter.
     expect(await failure(drbdMd({ resource: 'replicate', forceVariable: 'drbd_force_create_md' }).run(moduleContext(h)))).to.equal(
-      'refusing to create DRBD metadata on /dev/sdb (resource replicate) on vprotect1: it holds a ext4 filesystem signature; ' +
+      'refusing to create DRBD metadata on /dev/sdb (resource replicate) on vprotect1: it holds an ext4 filesystem signature; ' +
         'create-md would destroy it. Wipe the disk yourself or set drbd_force_create_md: true',
     );
     expect(changing(h)).to.deep.equal([]);

@@ -39,11 +39,11 @@ describe('filesystem', () => {
     const other = deviceHost('/dev/drbd0', EXT4);
     other.on(/^mkfs\./, { code: 0 });
     expect(await failure(filesystem({ device: '/dev/drbd0', fstype: 'xfs' }).run(moduleContext(other)))).to.equal(
-      'refusing to make xfs on /dev/drbd0 on vprotect1: it holds a ext4 filesystem signature; mkfs would destroy it. Set force: true to reformat',
+      'refusing to make xfs on /dev/drbd0 on vprotect1: it holds an ext4 filesystem signature; mkfs would destroy it. Set force: true to reformat',
     );
     // A role names the variable its user sets, not the module parameter.
     expect(await failure(filesystem({ device: '/dev/drbd0', fstype: 'xfs', forceVariable: 'data_force_mkfs' }).run(moduleContext(other)))).to.equal(
-      'refusing to make xfs on /dev/drbd0 on vprotect1: it holds a ext4 filesystem signature; mkfs would destroy it. Set data_force_mkfs: true to reformat',
+      'refusing to make xfs on /dev/drbd0 on vprotect1: it holds an ext4 filesystem signature; mkfs would destroy it. Set data_force_mkfs: true to reformat',
     );
     expect(changing(other)).to.deep.equal([]);
     await filesystem({ device: '/dev/drbd0', fstype: 'xfs', force: true }).run(moduleContext(other));
@@ -164,10 +164,10 @@ describe('vdo', () => {
     const h = deviceHost('/dev/drbd0', EXT4, rhel8);
     h.on('vdo list --all', { stdout: '' });
     expect(await failure(vdo(p).run(moduleContext(h)))).to.equal(
-      'refusing to create VDO volume vdo_data on /dev/drbd0 on vprotect1: it holds a ext4 filesystem signature; creating the volume would destroy it. Set force: true to overwrite',
+      'refusing to create VDO volume vdo_data on /dev/drbd0 on vprotect1: it holds an ext4 filesystem signature; creating the volume would destroy it. Set force: true to overwrite',
     );
     expect(await failure(vdo({ ...p, forceVariable: 'vdo_force' }).run(moduleContext(h)))).to.equal(
-      'refusing to create VDO volume vdo_data on /dev/drbd0 on vprotect1: it holds a ext4 filesystem signature; creating the volume would destroy it. Set vdo_force: true to overwrite',
+      'refusing to create VDO volume vdo_data on /dev/drbd0 on vprotect1: it holds an ext4 filesystem signature; creating the volume would destroy it. Set vdo_force: true to overwrite',
     );
     expect(changing(h)).to.deep.equal([]);
     h.on(/^vdo create /, { code: 0 });
