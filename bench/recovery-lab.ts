@@ -13,7 +13,7 @@ import { otherLabUsers, unregisterLabUser } from '../lab/users';
 import { apiOnVip } from '../lab/vip-api';
 import { site } from '../playbooks/site';
 import { closeLabConnections, keepLab, startLab, stopLabIfStarted, type LabHandle } from '../spec/support/lab';
-import { runPlaybook, withStatus } from '../spec/support/playbook-run';
+import { runPlaybook, slowest, withStatus } from '../spec/support/playbook-run';
 import { progress } from './child';
 import { CLUSTER_PROBE, DRBD_RESOURCE, bothUpToDate, isPrimary, nodeProbe, readClusterView, readNodeView } from './recovery-probe';
 import { readSettings, settingsProbe, type Settings } from './recovery-settings';
@@ -86,6 +86,7 @@ export async function ensureDeployed(l: RecoveryLab): Promise<void> {
   progress('deploying playbooks/site.ts on the lab (several minutes on UML hosts)');
   const r = await runPlaybook(site, l.lab.inventoryDir);
   if (r.code !== 0) throw new Error(`site.ts failed (exit ${r.code}): ${[...r.errors, ...withStatus(r, 'failed'), ...withStatus(r, 'unreachable')].join('; ').slice(0, 2000)}`);
+  progress(`site.ts deployed; its slowest tasks: ${slowest(r, 8).join('; ')}`);
 }
 
 /** What is not as a scenario wants it yet, or '' when the preferred node holds everything and is in sync. */

@@ -37,3 +37,12 @@ export function otherLabUsers(pid: number = process.pid): number[] {
   }
   return others;
 }
+
+/**
+ * Why a run must not switch the lab to `wanted` now, or undefined when it may: `up` on another tier replaces the
+ * hosts, so while other live runs use the lab on its current tier the switch would pull their hosts from under them.
+ */
+export function tierSwitchRefusal(others: readonly number[], current: string, wanted: string): string | undefined {
+  if (others.length === 0 || current === wanted) return undefined;
+  return `the lab runs the ${current} tier for another run (pid ${others.join(', ')}): starting the ${wanted} tier would replace its hosts under it. Wait for that run to end; for one spec file of your own, run mocha with --no-config and that file only`;
+}

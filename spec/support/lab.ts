@@ -13,8 +13,8 @@ import { DEFAULT_HOSTS, INVENTORY_FILE, KEEP_ENV, KNOWN_HOSTS, LOCK_FILE, REPO_R
 import { hostVars } from '../../lab/inventory-file';
 import { crash, down, heal, partition, start, up } from '../../lab/lab';
 import { say } from '../../lab/proc';
-import type { LabTier } from '../../lab/tiers';
-import { otherLabUsers, registerLabUser, unregisterLabUser } from '../../lab/users';
+import { currentTier, type LabTier } from '../../lab/tiers';
+import { otherLabUsers, registerLabUser, tierSwitchRefusal, unregisterLabUser } from '../../lab/users';
 
 /** A first run builds the rootfs (about a minute here, more on a slow mirror); later runs take seconds. */
 export const LAB_START_TIMEOUT_MS = 15 * 60_000;
@@ -71,14 +71,21 @@ function makeHandle(hosts: readonly LabHost[]): LabHandle {
 
 /**
  * The lab with its default hosts on `tier`, up. Memoized per process and tier; fine when the lab is already up.
- * Asking for the other tier replaces the hosts (the storage specs run after every nspawn spec).
+ * Asking for the other tier replaces the hosts (the storage specs run after every nspawn spec); refused while
+ * another live run uses the lab on its tier.
  */
 export function startLab(tier: LabTier = 'nspawn'): Promise<LabHandle> {
   if (!starting || startedTier !== tier) {
     if (!starting) registerLabUser();
     const previous = starting?.catch(() => undefined) ?? Promise.resolve(undefined);
     startedTier = tier;
-    starting = previous.then(() => up(DEFAULT_HOSTS, tier)).then(() => makeHandle(labHosts(DEFAULT_HOSTS)));
+    starting = previous
+      .then(async () => {
+        const refusal = tierSwitchRefusal(otherLabUsers(), await currentTier(), tier);
+        if (refusal) throw new Error(refusal);
+      })
+      .then(() => up(DEFAULT_HOSTS, tier))
+      .then(() => makeHandle(labHosts(DEFAULT_HOSTS)));
   }
   return starting;
 }

@@ -48,3 +48,11 @@ export function recapStats(r: PlaybookRun): Readonly<Record<string, HostStats>> 
 export function changedNothing(r: PlaybookRun): string[] {
   return withStatus(r, 'changed');
 }
+
+/** The `n` slowest task results as "Ns host task" lines (where a long run spends its time, for the log). */
+export function slowest(r: PlaybookRun, n: number): string[] {
+  return [...results(r)]
+    .sort((a, b) => b.durationMs - a.durationMs)
+    .slice(0, n)
+    .map((e) => `${(e.durationMs / 1000).toFixed(1)} s ${e.host} ${e.task.role ? `${e.task.role} : ` : ''}${e.task.name}`);
+}
