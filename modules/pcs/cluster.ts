@@ -50,6 +50,9 @@ export interface PcsClusterResult extends PcsResult {
 
 const nodeName = (n: PcsClusterNode): string => n.name ?? n.host;
 
+/** What `pcs cluster enable` does on a node: the cluster's services start at boot. */
+const ENABLE = 'systemctl enable corosync pacemaker';
+
 /** Both services report the wanted word, one per line, as `systemctl is-active|is-enabled a b` prints. */
 function bothAre(stdout: string, word: string): boolean {
   const lines = stdout.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -126,11 +129,15 @@ export const pcsCluster = defineModule<PcsClusterParams, PcsClusterResult>({
       if (!ctx.check) await mustOn(ctx, ctx.conn, cmd);
       done.push(`started on ${toStart.join(', ')}`);
     }
+    // Enabled over each node's own connection: `pcs cluster enable` is this same systemctl call, relayed through
+    // pcsd, whose 60 s request timeout a busy node missed on the lab (the cluster itself was up and fine).
     const toEnable = (p.enable ?? true) ? names.filter((_, i) => setUp || !before[i]!.enabled) : [];
     if (toEnable.length) {
-      const cmd = pcsCommand({}, ['cluster', 'enable', ...nodesWords(names, toEnable)]);
-      commands.push(cmd);
-      if (!ctx.check) await mustOn(ctx, ctx.conn, cmd);
+      for (const [i, name] of names.entries()) {
+        if (!toEnable.includes(name)) continue;
+        commands.push(ENABLE);
+        if (!ctx.check) await mustOn(ctx, conns[i]!, ENABLE);
+      }
       done.push(`enabled on ${toEnable.join(', ')}`);
     }
     const conf = ctx.check || !setUp ? member.find((m) => m.state === 'ours') : membership(await readCorosyncConf(ctx.conn, ctx.become), p.name, names);
