@@ -44,5 +44,5 @@ export function otherLabUsers(pid: number = process.pid): number[] {
  */
 export function tierSwitchRefusal(others: readonly number[], current: string, wanted: string): string | undefined {
   if (others.length === 0 || current === wanted) return undefined;
-  return `the lab runs the ${current} tier for another run (pid ${others.join(', ')}): starting the ${wanted} tier would replace its hosts under it. Wait for that run to end; for one spec file of your own, run mocha with --no-config and that file only`;
+  return `the lab runs the ${current} tier for another run (pid ${others.join(', ')}): starting the ${wanted} tier would replace its hosts under it. Wait for that run to end. To run one unit spec alone, use mocha --no-config with that file (the default .mocharc.json loads every integration spec)`;
 }
