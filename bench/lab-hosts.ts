@@ -33,7 +33,7 @@ async function labCli(args: readonly string[]): Promise<void> {
 async function writeBenchInventory(name: string, group: string, hosts: readonly LabHost[]): Promise<string> {
   const file = path.join(BENCH_INVENTORY_DIR, name, 'hosts.yml');
   await fs.mkdir(path.dirname(file), { recursive: true });
-  await fs.writeFile(file, inventoryYaml(group, hosts, `vpha benchmark: ${hosts.length} lab hosts`));
+  await fs.writeFile(file, inventoryYaml({ [group]: { hosts } }, `vpha benchmark: ${hosts.length} lab hosts`));
   return file;
 }
 

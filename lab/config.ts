@@ -69,6 +69,14 @@ function checkCount(n: number, max: number, what: string): void {
   if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`${what}: expected 1..${max}, got ${n}`);
 }
 
+/**
+ * The storage tier's arbiter: a systemd-nspawn host beside the two UML nodes, outside the cluster, where the
+ * pacemaker role sets up corosync-qnetd (pacemaker_quorum_device). It stays reachable from both nodes when
+ * `partition` cuts the link between them, as a third machine on another switch port would.
+ */
+export const ARBITER: LabHost = { name: 'arbiter', ip: `${SUBNET_PREFIX}.${FIRST_HOST_OCTET - 1}` };
+export const QNETD_GROUP = 'qnetd';
+
 /** The i-th full host (1-based). */
 export function labHost(i: number): LabHost {
   checkCount(i, MAX_HOSTS, 'host number');

@@ -14,22 +14,25 @@ export function hostVars(host: LabHost): Record<string, string> {
   };
 }
 
-/** `groupVars`: what the lab's tier decides (e.g. drbd_enabled), as the group's own vars. */
-export function inventoryYaml(group: string, hosts: readonly LabHost[], what: string, groupVars?: Record<string, unknown>): string {
-  const members = { hosts: Object.fromEntries(hosts.map((h) => [h.name, hostVars(h)])) };
-  const doc = { all: { children: { [group]: groupVars ? { ...members, vars: groupVars } : members } } };
-  return `# ${what}: written by \`npm run lab -- up\`; do not edit (regenerated, gitignored).\n${stringify(doc)}`;
+/** One group of the inventory; `vars`: what the lab's tier decides (e.g. drbd_enabled), as the group's own vars. */
+export interface InventoryGroup {
+  readonly hosts: readonly LabHost[];
+  readonly vars?: Record<string, unknown>;
 }
 
-export async function writeInventory(
-  file: string,
-  group: string,
-  hosts: readonly LabHost[],
-  what: string,
-  groupVars?: Record<string, unknown>,
-): Promise<void> {
+export function inventoryYaml(groups: Readonly<Record<string, InventoryGroup>>, what: string): string {
+  const children = Object.fromEntries(
+    Object.entries(groups).map(([name, g]) => {
+      const members = { hosts: Object.fromEntries(g.hosts.map((h) => [h.name, hostVars(h)])) };
+      return [name, g.vars ? { ...members, vars: g.vars } : members];
+    }),
+  );
+  return `# ${what}: written by \`npm run lab -- up\`; do not edit (regenerated, gitignored).\n${stringify({ all: { children } })}`;
+}
+
+export async function writeInventory(file: string, groups: Readonly<Record<string, InventoryGroup>>, what: string): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp`;
-  await fs.writeFile(tmp, inventoryYaml(group, hosts, what, groupVars));
+  await fs.writeFile(tmp, inventoryYaml(groups, what));
   await fs.rename(tmp, file);
 }

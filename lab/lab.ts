@@ -2,6 +2,7 @@
 // lab lock, so a test run and a developer's command never interleave.
 import { existsSync, promises as fs } from 'node:fs';
 import {
+  ARBITER,
   CLUSTER_GROUP,
   DEFAULT_HOSTS,
   HOSTS_DIR,
@@ -9,6 +10,7 @@ import {
   LIGHT_GROUP,
   LIGHT_INVENTORY_FILE,
   LIGHT_PREFIX,
+  QNETD_GROUP,
   labHostByName,
   labHosts,
   lightHost,
@@ -33,7 +35,7 @@ import { say } from './proc';
 import { must } from './proc';
 import { ensureImage } from './rootfs';
 import { ensureUmlImage } from './uml-image';
-import { driverFor, driverOfHostOnDisk, defaultTier, recordTier, storageTierUnavailable, tierVars, type LabTier } from './tiers';
+import { driverFor, driverOfHostOnDisk, defaultTier, recordTier, storageTierUnavailable, tierArbiter, tierVars, type LabTier } from './tiers';
 import { ensureLabSecrets } from './secrets';
 import { sshBanner, waitForSsh } from './ssh-probe';
 
@@ -45,8 +47,18 @@ function lightByName(name: string): LabHost | undefined {
   return m ? lightHost(Number(m[1])) : undefined;
 }
 
+/** The cluster's hosts (vprotect<N>) with state on disk; the arbiter is not one of them. */
 async function fullHostsOnDisk(): Promise<LabHost[]> {
   return (await knownHostNames()).map(labHostByName).filter((h): h is LabHost => h !== undefined);
+}
+
+async function arbiterOnDisk(): Promise<LabHost[]> {
+  return (await knownHostNames()).includes(ARBITER.name) ? [ARBITER] : [];
+}
+
+/** A cluster host or the arbiter, by name. */
+function hostByName(name: string): LabHost | undefined {
+  return name === ARBITER.name ? ARBITER : labHostByName(name);
 }
 
 async function lightHostsOnDisk(): Promise<LabHost[]> {
@@ -54,7 +66,7 @@ async function lightHostsOnDisk(): Promise<LabHost[]> {
 }
 
 async function refreshKnownHosts(): Promise<void> {
-  await writeKnownHosts([...(await fullHostsOnDisk()), ...(await lightHostsOnDisk())]);
+  await writeKnownHosts([...(await fullHostsOnDisk()), ...(await arbiterOnDisk()), ...(await lightHostsOnDisk())]);
 }
 
 async function tail(file: string, lines = 20): Promise<string> {
@@ -74,8 +86,8 @@ async function waitForFullHosts(hosts: readonly LabHost[]): Promise<void> {
 
 /**
  * Exactly `n` full hosts of `tier` up (vprotect1..N; hosts beyond N, and hosts of the other tier, are
- * removed), the inventory written with the tier's variables. Idempotent: running hosts are left alone; a
- * crashed host boots again on its disks.
+ * removed), with the tier's arbiter if it has one, the inventory written with the tier's variables.
+ * Idempotent: running hosts are left alone; a crashed host boots again on its disks.
  */
 export async function up(n: number = DEFAULT_HOSTS, tier?: LabTier): Promise<LabHost[]> {
   const hosts = labHosts(n);
@@ -90,21 +102,30 @@ export async function up(n: number = DEFAULT_HOSTS, tier?: LabTier): Promise<Lab
     await ensureControllerTools();
     const pub = await ensureLabKey();
     await ensureBridge();
+    const arbiter = tierArbiter(wantedTier);
+    const every = arbiter ? [...hosts, arbiter] : hosts;
     const wanted = new Set(hosts.map((h) => h.name));
     for (const name of await knownHostNames()) {
       const onDisk = driverOfHostOnDisk(name);
-      if (!wanted.has(name) || onDisk.tier !== wantedTier) await onDisk.destroy(name);
+      // The arbiter is an nspawn host whatever the cluster's tier.
+      const keep = name === ARBITER.name ? arbiter !== undefined && onDisk.tier === 'nspawn' : wanted.has(name) && onDisk.tier === wantedTier;
+      if (!keep) await onDisk.destroy(name);
     }
     await recordTier(wantedTier);
+    if (arbiter) await driverFor('nspawn').start(arbiter, every, pub);
     // UML kernels are started one after the other: two first boots at once fight over one core each.
-    if (wantedTier === 'storage') for (const h of hosts) await driver.start(h, hosts, pub);
-    else await Promise.all(hosts.map((h) => driver.start(h, hosts, pub)));
+    if (wantedTier === 'storage') for (const h of hosts) await driver.start(h, every, pub);
+    else await Promise.all(hosts.map((h) => driver.start(h, every, pub)));
     await refreshKnownHosts();
-    await writeInventory(INVENTORY_FILE, CLUSTER_GROUP, hosts, `The local lab cluster (${wantedTier} tier)`, tierVars(wantedTier));
+    await writeInventory(
+      INVENTORY_FILE,
+      { [CLUSTER_GROUP]: { hosts, vars: tierVars(wantedTier) }, ...(arbiter ? { [QNETD_GROUP]: { hosts: [arbiter] } } : {}) },
+      `The local lab cluster (${wantedTier} tier)`,
+    );
     // The inventory's secrets too: a playbook run right after `up` finds its vault and the vault's password.
     await ensureLabSecrets();
-    await waitForFullHosts(hosts);
-    say(`${hosts.map((h) => h.name).join(', ')} up on the ${wantedTier} tier (${((Date.now() - t0) / 1000).toFixed(1)} s); inventory: ${INVENTORY_FILE}`);
+    await waitForFullHosts(every);
+    say(`${every.map((h) => h.name).join(', ')} up on the ${wantedTier} tier (${((Date.now() - t0) / 1000).toFixed(1)} s); inventory: ${INVENTORY_FILE}`);
     return hosts;
   });
 }
@@ -126,15 +147,15 @@ export async function renew(n: number = DEFAULT_HOSTS, tier?: LabTier): Promise<
   return up(n, tier);
 }
 
-/** Boot one full host again (after `crash`); the rest of the lab must be up. */
+/** Boot one full host (or the arbiter) again (after `crash`); the rest of the lab must be up. */
 export function start(name: string): Promise<LabHost> {
-  const host = labHostByName(name);
+  const host = hostByName(name);
   if (!host) throw new Error(`no lab host named ${name}`);
   return withLabLock(async () => {
     if (!existsSync(`${HOSTS_DIR}/${name}`)) throw new Error(`${name} is not part of the lab: run \`lab up\` first`);
     const pub = await ensureLabKey();
     await ensureBridge();
-    await driverOfHostOnDisk(name).start(host, await fullHostsOnDisk(), pub);
+    await driverOfHostOnDisk(name).start(host, [...(await fullHostsOnDisk()), ...(await arbiterOnDisk())], pub);
     await waitForFullHosts([host]);
     return host;
   });
@@ -142,7 +163,7 @@ export function start(name: string): Promise<LabHost> {
 
 /** Power cut: SIGKILL a full host's PID 1 (nspawn) or its whole kernel (UML); it stays down until `start`/`up`. */
 export function crash(name: string): Promise<void> {
-  if (!labHostByName(name)) throw new Error(`no lab host named ${name}`);
+  if (!hostByName(name)) throw new Error(`no lab host named ${name}`);
   return withLabLock(async () => {
     if (!existsSync(`${HOSTS_DIR}/${name}`)) throw new Error(`${name} is not part of the lab`);
     await driverOfHostOnDisk(name).crash(name);
@@ -150,8 +171,9 @@ export function crash(name: string): Promise<void> {
 }
 
 /**
- * Cut the link between the full hosts, not their link to the controller: each host's bridge port is made
- * isolated (an isolated port forwards only to non-isolated ones; the controller is the bridge itself).
+ * Cut the link between the full hosts, not their link to the controller or the arbiter: each cluster host's
+ * bridge port is made isolated (an isolated port forwards only to non-isolated ones; the controller is the
+ * bridge itself, the arbiter's port stays as it is).
  */
 export function partition(): Promise<void> {
   return setIsolation(true);
@@ -188,7 +210,7 @@ export function upLight(n: number): Promise<LabHost[]> {
     // A few at a time: each start runs several `ip` commands.
     for (let i = 0; i < hosts.length; i += 10) await Promise.all(hosts.slice(i, i + 10).map(startLight));
     await refreshKnownHosts();
-    await writeInventory(LIGHT_INVENTORY_FILE, LIGHT_GROUP, hosts, 'Light lab hosts (sshd only) for scale tests');
+    await writeInventory(LIGHT_INVENTORY_FILE, { [LIGHT_GROUP]: { hosts } }, 'Light lab hosts (sshd only) for scale tests');
     const silent: string[] = [];
     await Promise.all(hosts.map(async (h) => (await waitForSsh(h.ip, 30_000)) || silent.push(h.name)));
     if (silent.length > 0) throw new Error(`light hosts whose sshd does not answer: ${silent.join(', ')}`);
@@ -232,7 +254,7 @@ export interface HostStatus {
 
 export async function status(): Promise<HostStatus[]> {
   const out: HostStatus[] = [];
-  for (const h of await fullHostsOnDisk()) {
+  for (const h of [...(await fullHostsOnDisk()), ...(await arbiterOnDisk())]) {
     const driver = driverOfHostOnDisk(h.name);
     const running = await driver.runs(h.name);
     out.push({

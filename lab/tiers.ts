@@ -3,7 +3,7 @@
 //   nspawn  - systemd-nspawn hosts sharing the controller's kernel: fast, no DRBD (storage proven offline)
 //   storage - User-Mode Linux hosts with their own kernel: real DRBD on a real block device under /vprotect_data
 import { existsSync, promises as fs } from 'node:fs';
-import { STATE_DIR, type LabHost } from './config';
+import { ARBITER, STATE_DIR, type LabHost } from './config';
 import { crashHost, destroyHost, hostPaths, isRunning, lastExit, nspawnPid, startHost, vethOf } from './host';
 import { haveCommand } from './proc';
 import { ensureImage, type Image } from './rootfs';
@@ -50,8 +50,16 @@ export async function storageTierUnavailable(): Promise<string | undefined> {
 /** Variables the tier decides, written as group vars of the cluster in inventory/lab/hosts.yml. */
 export function tierVars(tier: LabTier): Record<string, unknown> {
   return tier === 'storage'
-    ? { drbd_enabled: true, drbd_disk: DATA_DISK_DEVICE }
+    ? { drbd_enabled: true, drbd_disk: DATA_DISK_DEVICE, pacemaker_quorum_device: { host: ARBITER.name } }
     : { drbd_enabled: false };
+}
+
+/**
+ * The tier's arbiter host (group qnetd), if it has one: the storage tier, whose partition test proves that only
+ * one half promotes DRBD. An nspawn host there too (corosync-qnetd needs no kernel of its own).
+ */
+export function tierArbiter(tier: LabTier): LabHost | undefined {
+  return tier === 'storage' ? ARBITER : undefined;
 }
 
 export interface HostDriver {

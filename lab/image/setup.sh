@@ -12,7 +12,7 @@ chmod 755 /usr/sbin/policy-rc.d
 
 apt-get update
 apt-get install -y --no-install-recommends \
-  openssh-server mariadb-server mariadb-client pacemaker pacemaker-cli-utils corosync pcs \
+  openssh-server mariadb-server mariadb-client pacemaker pacemaker-cli-utils corosync pcs corosync-qdevice corosync-qnetd \
   resource-agents drbd-utils kmod python3 sudo procps iputils-ping psmisc curl xfsprogs
 
 # The stand-in vProtect product (1.0), from the lab's own repository only.
@@ -44,7 +44,7 @@ rm -rf /run/mysqld /tmp/mariadb-seed.err
 # A fresh server: only ssh and networkd start at boot; the cluster stack and MariaDB wait for the roles.
 # Debian's default /etc/corosync/corosync.conf stays: the pacemaker role must cope with it (LAB.md).
 systemctl enable ssh.service systemd-networkd.service
-systemctl disable mariadb.service corosync.service pacemaker.service pcsd.service
+systemctl disable mariadb.service corosync.service pacemaker.service pcsd.service corosync-qdevice.service corosync-qnetd.service
 systemctl disable pcsd-ruby.service 2>/dev/null || true
 systemctl mask getty@.service console-getty.service serial-getty@.service container-getty@.service
 for t in /lib/systemd/system/*.timer; do systemctl mask "$(basename "$t")"; done

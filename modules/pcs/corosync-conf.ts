@@ -14,6 +14,20 @@ export interface CorosyncConf {
   readonly nodes: readonly CorosyncNode[];
   /** quorum { two_node: 1 }: what two-node clusters need so one node keeps quorum alone. */
   readonly twoNode: boolean;
+  /** quorum { device { ... } }: the arbiter's vote (corosync-qdevice), when one is configured. */
+  readonly quorumDevice?: QuorumDevice;
+}
+
+/** A quorum device as corosync.conf holds it (what `pcs quorum device add` writes). */
+export interface QuorumDevice {
+  readonly model: string;
+  /** model net: the corosync-qnetd server's address, its algorithm (ffsplit, lms) and TLS mode. */
+  readonly host?: string;
+  readonly algorithm?: string;
+  readonly tls?: string;
+  /** heuristics { mode; exec_NAME }: off when absent. */
+  readonly heuristicsMode: string;
+  readonly heuristicsExec: Readonly<Record<string, string>>;
 }
 
 interface Section {
@@ -43,6 +57,7 @@ export function parseCorosyncConf(text: string): CorosyncConf {
     }
   }
   const find = (name: string): Section[] => root.sections.filter((s) => s.name === name);
+  const device = find('quorum').flatMap((q) => q.sections.filter((s) => s.name === 'device'))[0];
   const nodes = find('nodelist')
     .flatMap((nl) => nl.sections.filter((s) => s.name === 'node'))
     .map((n) => {
@@ -53,6 +68,23 @@ export function parseCorosyncConf(text: string): CorosyncConf {
     clusterName: find('totem')[0]?.values.get('cluster_name'),
     nodes,
     twoNode: find('quorum').some((q) => q.values.get('two_node') === '1'),
+    ...(device ? { quorumDevice: quorumDeviceOf(device) } : {}),
+  };
+}
+
+function quorumDeviceOf(device: Section): QuorumDevice {
+  const sub = (name: string): Section | undefined => device.sections.find((s) => s.name === name);
+  const model = device.values.get('model') ?? '';
+  const net = sub(model) ?? sub('net');
+  const heuristics = sub('heuristics');
+  const exec = [...(heuristics?.values ?? new Map<string, string>())].filter(([k]) => k.startsWith('exec_'));
+  return {
+    model,
+    ...(net?.values.has('host') ? { host: net.values.get('host') } : {}),
+    ...(net?.values.has('algorithm') ? { algorithm: net.values.get('algorithm') } : {}),
+    ...(net?.values.has('tls') ? { tls: net.values.get('tls') } : {}),
+    heuristicsMode: heuristics?.values.get('mode') ?? 'off',
+    heuristicsExec: Object.fromEntries(exec.map(([k, v]) => [k.slice('exec_'.length), v])),
   };
 }
 

@@ -8,6 +8,7 @@ import { mariadbVars } from '../mariadb_master_master/vars';
 import { pacemakerVars } from '../pacemaker/vars';
 import { mariadbPlanTasks, settingsTask, strayLinesReport } from '../mariadb_master_master';
 import { cibPlanTask } from '../pacemaker';
+import { quorumDeviceCheck } from '../pacemaker/quorum-device';
 
 export const adoptionVars = z.object({ ...mariadbVars.shape, ...pacemakerVars.shape });
 
@@ -15,5 +16,6 @@ export const adoptionChecks = role({
   name: 'adoption_checks',
   tags: ['mariadb', 'pacemaker', 'adoption'],
   vars: adoptionVars,
-  tasks: [...mariadbPlanTasks, strayLinesReport, settingsTask(true), cibPlanTask],
+  // The arbiter's variables first: a wrong one is refused before anything is read or changed.
+  tasks: [quorumDeviceCheck, ...mariadbPlanTasks, strayLinesReport, settingsTask(true), cibPlanTask],
 });

@@ -17,7 +17,8 @@ type H = HostView<CommonVars>;
 /** The cluster stack by OS family and release: the how-to's `yum install pacemaker pcs psmisc policycoreutils-python`. */
 export function clusterPackages(h: H): string[] {
   const f = h.facts;
-  const base = ['pacemaker', 'pcs', 'psmisc'];
+  // corosync-qdevice: the nodes' side of the arbiter, when the cluster has one.
+  const base = ['pacemaker', 'pcs', 'psmisc', ...(h.vars.pacemaker_quorum_device ? ['corosync-qdevice'] : [])];
   if (f.os.family === 'RedHat') return [...base, f.os.major <= 7 ? 'policycoreutils-python' : 'policycoreutils-python-utils'];
   return [...base, 'corosync', 'resource-agents', 'pacemaker-cli-utils'];
 }

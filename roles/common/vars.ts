@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { clusterVars, secret } from '../shared/cluster';
 import { dbVars } from '../shared/db-vars';
 import { storageVars } from '../shared/storage-vars';
+import { quorumVars } from '../shared/quorum-vars';
 
 export const commonVars = z.object({
   ...clusterVars,
@@ -15,6 +16,7 @@ export const commonVars = z.object({
   common_selinux_permissive: z.boolean().default(false),
   hacluster_password: secret('hacluster_password'),
   ...storageVars,
+  ...quorumVars,
   ...dbVars,
   /** Services the cluster starts and stops: never started at boot by systemd. */
   cluster_managed_services: z.array(z.string()).default(['vprotect-server', 'vprotect-node', 'mariadb']),

@@ -22,6 +22,7 @@ import { constraints, IDS, resources } from './layout';
 import { vdoImplementation } from '../../modules/storage/vdo';
 import { pacemakerVars, type PacemakerVars } from './vars';
 import { pacemakerCibPlan, type CibPlanResult } from './adoption';
+import { noQuorumPolicy, quorumDeviceCheck, quorumDeviceTasks } from './quorum-device';
 
 const { task, block } = dslFor<PacemakerVars>();
 type H = HostView<PacemakerVars>;
@@ -55,6 +56,7 @@ export const pacemaker = role({
   vars: pacemakerVars,
   tasks: [
     preferredNodeCheck<PacemakerVars>('pacemaker'),
+    quorumDeviceCheck,
     cibPlanTask,
     block({
       name: 'cluster membership',
@@ -102,6 +104,7 @@ export const pacemaker = role({
         }),
       ],
     }),
+    quorumDeviceTasks,
     task({
       name: 'Copy the live CIB to build the resources in',
       ...once,
@@ -115,7 +118,7 @@ export const pacemaker = role({
         pcsProperty({
           cibFile: cibFile(h),
           properties: {
-            'no-quorum-policy': h.vars.pacemaker_no_quorum_policy,
+            'no-quorum-policy': noQuorumPolicy(h.vars),
             'stonith-enabled': h.vars.pacemaker_stonith_enabled,
           },
         }),

@@ -3,6 +3,7 @@ import { ipv4 } from '../../engine/validate';
 import { clusterVars, secret } from '../shared/cluster';
 import { dbVars } from '../shared/db-vars';
 import { storageVars } from '../shared/storage-vars';
+import { quorumVars } from '../shared/quorum-vars';
 
 const duration = z.string().regex(/^[0-9]+(ms|s|m|h)?$/, { error: 'expected a duration such as 30s or 5m' });
 
@@ -19,7 +20,9 @@ export const pacemakerVars = z.object({
   ping_gateway: ipv4,
   ping_dampen: duration.default('5s'),
   ping_multiplier: z.number().int().positive().default(1000),
-  pacemaker_no_quorum_policy: z.enum(['ignore', 'stop', 'freeze', 'demote']).default('ignore'),
+  /** Unset: stop with an arbiter (pacemaker_quorum_device), else ignore (the how-to's two nodes). */
+  pacemaker_no_quorum_policy: z.enum(['ignore', 'stop', 'freeze', 'demote']).optional(),
+  ...quorumVars,
   /** The how-to runs without fencing devices; DRBD's resource-level fencing covers the data. */
   pacemaker_stonith_enabled: z.boolean().default(false),
   pacemaker_failure_timeout: duration.default('30s'),

@@ -1,4 +1,4 @@
-// roles/shared/ owns what more than one role uses: cluster.ts (below), storage-vars.ts and db-vars.ts (the
+// roles/shared/ owns what more than one role uses: cluster.ts (below), storage-vars.ts, db-vars.ts and quorum-vars.ts (the
 // variables several roles read, declared once), checks.ts (the checks roles start with), check-mode.ts,
 // split-brain.ts (the DRBD split-brain check of the drbd role and status.ts).
 //

@@ -85,7 +85,7 @@ function siteHost(name: string, shared: Shared): FakeConnection {
   c.on(/^pcs host auth /, () => ((authed = true), {}));
   c.on(/^pcs status pcsd /, (cmd) => ({
     code: authed ? 0 : 2,
-    stdout: ['vprotect1', 'vprotect2'].filter((n) => cmd.includes(n)).map((n) => `  ${n}: ${authed ? 'Online' : 'Unable to authenticate'}`).join('\n') + '\n',
+    stdout: ['vprotect1', 'vprotect2', 'arbiter'].filter((n) => cmd.includes(n)).map((n) => `  ${n}: ${authed ? 'Online' : 'Unable to authenticate'}`).join('\n') + '\n',
   }));
   c.on(/^pcs cluster setup (\S+) /, (cmd) => {
     const cluster = /^pcs cluster setup (\S+) /.exec(cmd)![1]!.replace(/^'|'$/g, '');
@@ -93,6 +93,8 @@ function siteHost(name: string, shared: Shared): FakeConnection {
     return {};
   });
   c.on('crm_mon --one-shot', { stdout: CRM_MON });
+  // A quorum device pcs added reaches its arbiter at once.
+  c.on('corosync-qdevice-tool -s', { stdout: 'Qdevice-net information\nState:\t\t\tConnected\n' });
   // The live CIB: the how-to's configuration as pcs 0.11 wrote it (recorded fixture).
   c.on((cmd) => cmd === 'cibadmin --query', { stdout: CIB });
   c.on(/^umask 077; cibadmin --query > \S+$/, (cmd, _o, host) => {
