@@ -1,5 +1,6 @@
 // mysql_settings: bring the running servers of a replicating pair to the settings their option files now hold.
-// Dynamic settings are set live (SET GLOBAL, the replica threads paused around them at a known position);
+// Dynamic settings are set live (SET GLOBAL, the replica threads paused around them at a known position, which
+// also makes a replica take a changed rpl_semi_sync_slave_enabled: it is read when the IO thread connects);
 // static ones (log names, bind address, port) need a restart, done one node at a time: the node that runs no
 // service first, then the next only once the restarted one is back and both replicas are caught up again.
 // A MariaDB run by the cluster is unmanaged for the restart, so pacemaker neither sees a failure nor restarts
@@ -25,12 +26,27 @@ export type SettingName =
   | 'auto_increment_increment'
   | 'auto_increment_offset'
   | 'bind_address'
-  | 'port';
+  | 'port'
+  | 'rpl_semi_sync_master_wait_point'
+  | 'rpl_semi_sync_master_timeout'
+  | 'rpl_semi_sync_master_enabled'
+  | 'rpl_semi_sync_slave_enabled';
 
-/** log_bin and relay_log are absolute basenames. */
+/** log_bin and relay_log are absolute basenames; the semi-sync switches ON or OFF, its timeout in ms. */
 export type ServerSettings = Readonly<Record<SettingName, string | number>>;
 
-const DYNAMIC: readonly SettingName[] = ['server_id', 'binlog_format', 'replicate_do_db', 'auto_increment_increment', 'auto_increment_offset'];
+// In the order they are set: the wait point and timeout before semi-sync is switched on.
+const DYNAMIC: readonly SettingName[] = [
+  'server_id',
+  'binlog_format',
+  'replicate_do_db',
+  'auto_increment_increment',
+  'auto_increment_offset',
+  'rpl_semi_sync_master_wait_point',
+  'rpl_semi_sync_master_timeout',
+  'rpl_semi_sync_master_enabled',
+  'rpl_semi_sync_slave_enabled',
+];
 const STATIC: readonly SettingName[] = ['log_bin', 'relay_log', 'bind_address', 'port'];
 
 export interface SettingsNode {
@@ -85,12 +101,25 @@ async function readState(host: string, ctx: ModuleContext, login: MysqlLogin | u
     auto_increment_offset: String(l.autoIncrementOffset),
     bind_address: l.bindAddress,
     port: String(l.port),
+    rpl_semi_sync_master_wait_point: l.semiSync.rpl_semi_sync_master_wait_point ?? '',
+    rpl_semi_sync_master_timeout: l.semiSync.rpl_semi_sync_master_timeout ?? '',
+    rpl_semi_sync_master_enabled: l.semiSync.rpl_semi_sync_master_enabled ?? '',
+    rpl_semi_sync_slave_enabled: l.semiSync.rpl_semi_sync_slave_enabled ?? '',
   };
   return { host, ctx, live, replica, primary };
 }
 
-const same = (name: SettingName, live: string, want: string | number): boolean =>
-  name === 'binlog_format' ? live.toUpperCase() === String(want).toUpperCase() : live === String(want);
+/** A boolean as MariaDB takes it (ON, 1, TRUE...), spelled ON or OFF; anything else as it is. */
+const onOff = (v: string): string => (/^(on|1|true|yes)$/i.test(v) ? 'ON' : /^(off|0|false|no)$/i.test(v) ? 'OFF' : v);
+const BOOLEANS: ReadonlySet<SettingName> = new Set(['rpl_semi_sync_master_enabled', 'rpl_semi_sync_slave_enabled']);
+const CASE_FREE: ReadonlySet<SettingName> = new Set(['binlog_format', 'rpl_semi_sync_master_wait_point']);
+
+/** Compared as MariaDB reads them, so a converged server never looks changed (ON against 1, row against ROW). */
+function same(name: SettingName, live: string, want: string | number): boolean {
+  if (BOOLEANS.has(name)) return onOff(live) === onOff(String(want));
+  if (CASE_FREE.has(name)) return live.toUpperCase() === String(want).toUpperCase();
+  return live === String(want);
+}
 
 function changesOf(s: NodeState, want: ServerSettings, names: readonly SettingName[]): Record<string, readonly [string, string]> {
   return Object.fromEntries(names.filter((k) => !same(k, s.live[k], want[k])).map((k) => [k, [s.live[k] || '(off)', String(want[k])] as const]));
@@ -131,11 +160,21 @@ async function activeNodes(ctx: ModuleContext): Promise<string[]> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Set dynamic settings live; a running replica is paused around them (it resumes where it stopped). */
-async function setLive(s: NodeState, changes: Record<string, readonly [string, string]>, login: MysqlLogin | undefined): Promise<void> {
+/**
+ * Set dynamic settings live; a running replica is paused around them (it resumes where it stopped). Its IO
+ * thread restarting with it is what makes a changed rpl_semi_sync_slave_enabled count: MariaDB reads it when the
+ * IO thread connects. An IO thread still connecting (its SQL thread stopped) is restarted alone for it.
+ */
+export function liveStatements(replica: ReplicaStatus | undefined, changes: Readonly<Record<string, readonly [string, string]>>): string[] {
   const sets = Object.entries(changes).map(([k, [, v]]) => `SET GLOBAL ${k} = ${/^\d+$/.test(v) ? v : sqlString(v)}`);
-  const running = s.replica && (s.replica.ioRunning || s.replica.sqlRunning);
-  await runSql(s.ctx, login, [...(running ? ['STOP SLAVE'] : []), ...sets, ...(running ? ['START SLAVE'] : [])].join(';\n') + ';');
+  if (replica && (replica.ioRunning || replica.sqlRunning)) return ['STOP SLAVE', ...sets, 'START SLAVE'];
+  const ioThread = replica !== undefined && replica.ioState !== '' && replica.ioState !== 'No';
+  if (ioThread && 'rpl_semi_sync_slave_enabled' in changes) return [...sets, 'STOP SLAVE IO_THREAD', 'START SLAVE IO_THREAD'];
+  return sets;
+}
+
+async function setLive(s: NodeState, changes: Record<string, readonly [string, string]>, login: MysqlLogin | undefined): Promise<void> {
+  await runSql(s.ctx, login, liveStatements(s.replica, changes).join(';\n') + ';');
 }
 
 /** Wait until the node answers, then until every replica between it and its peer runs and is caught up. */

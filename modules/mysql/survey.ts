@@ -1,7 +1,7 @@
 // mysql_survey: what a running MariaDB server is, read before anything is written: its identity (server id,
-// binary and relay log basenames, GTID positions), its replication coordinates and thread state, where each
-// server option comes from (file:line, or mariadbd's own command line), and its database's tables with their
-// row counts. Read-only; the same under --check. A server that is not running reports only that.
+// binary and relay log basenames, GTID positions, semi-sync settings), its replication coordinates and thread
+// state, where each server option comes from (file:line, or mariadbd's own command line), and its database's
+// tables with their row counts. Read-only; the same under --check. A server that is not running reports only that.
 import * as path from 'node:path';
 import type { ModuleContext, ModuleResult } from '../../engine/types';
 import { ModuleError } from '../../engine/errors';
@@ -34,6 +34,27 @@ export interface LiveIdentity {
   readonly gtidDomainId: number;
   readonly gtidBinlogPos: string;
   readonly gtidSlavePos: string;
+  /** The semi-sync settings as SHOW GLOBAL VARIABLES prints them (ON/OFF, AFTER_SYNC, ms); none on a server without them. */
+  readonly semiSync: Readonly<Partial<Record<SemiSyncVariable, string>>>;
+}
+
+/** The semi-synchronous replication settings read live (built into MariaDB since 10.3.3). */
+export const SEMI_SYNC_VARIABLES = [
+  'rpl_semi_sync_master_enabled',
+  'rpl_semi_sync_slave_enabled',
+  'rpl_semi_sync_master_wait_point',
+  'rpl_semi_sync_master_timeout',
+] as const;
+export type SemiSyncVariable = (typeof SEMI_SYNC_VARIABLES)[number];
+
+// SHOW rather than @@: it prints booleans as ON/OFF (SELECT @@ gives 1/0), and a variable the server lacks is
+// left out instead of failing the whole survey.
+const SEMI_SYNC_SQL = `SHOW GLOBAL VARIABLES WHERE Variable_name IN (${SEMI_SYNC_VARIABLES.map((v) => `'${v}'`).join(', ')})`;
+
+/** SHOW GLOBAL VARIABLES rows: the semi-sync ones, by name. */
+export function semiSyncOf(rows: readonly MysqlRow[]): Partial<Record<SemiSyncVariable, string>> {
+  const known = new Set<string>(SEMI_SYNC_VARIABLES);
+  return Object.fromEntries(rows.flatMap((r) => (r.Variable_name && known.has(r.Variable_name) ? [[r.Variable_name, r.Value ?? '']] : [])));
 }
 
 export interface BinaryLog {
@@ -88,7 +109,7 @@ export function relayBasename(row: MysqlRow, replica: ReplicaStatus | undefined)
   return { basename: path.join(datadir, `${pid}-relay-bin`), set: false };
 }
 
-function liveIdentity(row: MysqlRow, replica: ReplicaStatus | undefined): LiveIdentity {
+function liveIdentity(row: MysqlRow, replica: ReplicaStatus | undefined, variables: readonly MysqlRow[]): LiveIdentity {
   const relay = relayBasename(row, replica);
   return {
     version: row.version ?? '',
@@ -107,6 +128,7 @@ function liveIdentity(row: MysqlRow, replica: ReplicaStatus | undefined): LiveId
     gtidDomainId: Number(row.gtid_domain_id ?? 0),
     gtidBinlogPos: row.gtid_binlog_pos ?? '',
     gtidSlavePos: row.gtid_slave_pos ?? '',
+    semiSync: semiSyncOf(variables),
   };
 }
 
@@ -141,11 +163,12 @@ export interface LiveState {
 
 /** The running server's identity, binlog position and replica status in one round trip. */
 export async function readLive(ctx: ModuleContext, login: MysqlLogin | undefined): Promise<LiveState> {
-  const [liveRows, ...rest] = await runSql(ctx, login, `${LIVE_SQL};\nSHOW MASTER STATUS;\nSHOW SLAVE STATUS;`);
-  // Result sets: the SELECT, then SHOW MASTER STATUS and SHOW SLAVE STATUS (each may be empty: no set printed).
+  const [liveRows, ...rest] = await runSql(ctx, login, `${LIVE_SQL};\nSHOW MASTER STATUS;\nSHOW SLAVE STATUS;\n${SEMI_SYNC_SQL};`);
+  // Result sets: the SELECT, then SHOW MASTER STATUS, SHOW SLAVE STATUS and the variables (each may be empty: no set printed).
   const primary = primaryPosition(rest.find((rows) => rows[0]?.File !== undefined && rows[0]?.Position !== undefined) ?? []);
   const replica = replicaStatus(rest.find((rows) => rows[0]?.Slave_IO_Running !== undefined) ?? []);
-  return { live: liveIdentity(liveRows?.[0] ?? {}, replica), primary, replica };
+  const variables = rest.find((rows) => rows[0]?.Variable_name !== undefined) ?? [];
+  return { live: liveIdentity(liveRows?.[0] ?? {}, replica, variables), primary, replica };
 }
 
 /** Read the whole survey; `running: false` when the server does not answer on its socket. */

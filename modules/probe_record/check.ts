@@ -1,7 +1,8 @@
-// probe_record_check: is a probe record intact on this host? The row is waited for a while (it reaches a peer
-// through asynchronous replication), the file's sha256 is read once (DRBD replicates synchronously); anything
-// missing or different fails, naming the host and the record. `record: 'newest'` checks the newest row's
-// record (the file it names) and returns it, for a run that did not write one itself. Read-only.
+// probe_record_check: is a probe record intact on this host? The row is waited for a while (a peer applies it
+// after its commit: semi-sync waits only for the peer's relay log, and may be off), the file's sha256 is read
+// once (DRBD replicates synchronously); anything missing or different fails, naming the host and the record.
+// `record: 'newest'` checks the newest row's record (the file it names) and returns it, for a run that did not
+// write one itself. Read-only.
 import type { ModuleContext, ModuleResult } from '../../engine/types';
 import { defineModule } from '../lib/define';
 import { readRemoteFile } from '../lib/remote-file';

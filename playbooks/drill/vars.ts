@@ -19,7 +19,7 @@ export const drillVars = z.object({
   drill_api_url: z.url().optional(),
   /** How long the API may take to answer on the floating IP after each move before the drill fails. */
   drill_api_wait_seconds: z.number().int().positive().default(600),
-  /** How long the probe row may take to reach the node that took over (replication is asynchronous). */
+  /** How long the probe row may take to be applied on the node that took over (replication applies it after the commit). */
   drill_replication_wait_seconds: z.number().int().nonnegative().default(30),
 });
 export type DrillVars = z.output<typeof drillVars>;

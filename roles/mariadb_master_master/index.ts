@@ -1,7 +1,8 @@
 // mariadb_master_master: the how-to's "MariaDB replication", made rerunnable and safe on fresh servers and on a
 // pair someone built by hand. It first reads what each server is (identity, coordinates, option files), decides
 // for the pair what replication needs, and refuses what it cannot do safely before changing anything. Then: the
-// drop-in with the settings it owns (a server keeps the log names and id its replication refers to), hand-made
+// drop-in with the settings it owns (a server keeps the log names and id its replication refers to; semi-sync
+// replication both ways, so a commit returns once the peer has it, unless mariadb_semi_sync is false), hand-made
 // lines setting the same things elsewhere commented out, the servers brought to those settings (live where
 // MariaDB allows, else restarted one at a time, each caught up before the next), the replication user, and
 // replication itself: repaired in place when both nodes already follow each other, otherwise seeded from the
@@ -25,7 +26,7 @@ import { nodeAddress, peerOf, preferredNode } from '../shared/cluster';
 import { preferredNodeCheck } from '../shared/checks';
 import { rootLogin } from '../shared/db-vars';
 import { mariadbVars, type MariadbVars } from './vars';
-import { DROP_IN, nodeSettings, strayLines, type NodeSettings } from './settings';
+import { DROP_IN, dropInVars, nodeSettings, strayLines, type NodeSettings } from './settings';
 import { mariadbPairPlan, type PairNode, type PairPlanResult } from './pair-plan';
 
 const { task } = dslFor<MariadbVars>();
@@ -56,6 +57,8 @@ function settingsOf(h: H, host: string = h.name): NodeSettings {
     database: h.vars.mariadb_database,
     bindAddress: h.vars.mariadb_bind_address,
     port: h.vars.mariadb_port,
+    semiSync: h.vars.mariadb_semi_sync,
+    semiSyncTimeoutMs: h.vars.mariadb_semi_sync_timeout_ms,
   });
 }
 
@@ -145,17 +148,9 @@ export const mariadbMasterMaster = role({
     task({ name: 'MariaDB is running', action: (h) => service({ name: h.vars.mariadb_service, state: 'started' }) }),
     ...mariadbPlanTasks,
     task({
-      name: 'Binary log, relay log, server id and auto-increment offsets (the live names kept)',
+      name: 'Binary log, relay log, server id, auto-increment offsets and semi-sync (the live names kept)',
       when: (h) => running(h),
-      action: (h) => {
-        const s = settingsOf(h);
-        return template({
-          src: 'mariadb-replication.cnf',
-          dest: dropIn(h),
-          mode: 0o644,
-          vars: { ...s.settings, log_bin: s.logBinName, relay_log: s.relayLogName },
-        });
-      },
+      action: (h) => template({ src: 'mariadb-replication.cnf', dest: dropIn(h), mode: 0o644, vars: dropInVars(settingsOf(h)) }),
     }),
     task({
       name: 'The same settings made elsewhere by hand are commented out',

@@ -1,6 +1,7 @@
 // The server settings this role owns, decided from what the server already is (its survey): a server that
 // already has an identity (a binary log, a replica) keeps its log names and server id, so replication keeps
-// its coordinates; a fresh one gets the role's. Also: which hand-made lines elsewhere would fight the drop-in.
+// its coordinates; a fresh one gets the role's. Semi-sync is the same on every node (on or off, as asked). Also:
+// which hand-made lines elsewhere would fight the drop-in, and the drop-in's template variables.
 import * as path from 'node:path';
 import type { MysqlSurvey } from '../../modules/mysql/survey';
 import type { OptionLine } from '../../modules/mysql/option-files';
@@ -20,6 +21,10 @@ const OWNED_NAMES = new Set([
   'auto_increment_offset',
   'bind_address',
   'port',
+  'rpl_semi_sync_master_enabled',
+  'rpl_semi_sync_slave_enabled',
+  'rpl_semi_sync_master_wait_point',
+  'rpl_semi_sync_master_timeout',
 ]);
 
 export interface NodeSettingsInput {
@@ -32,6 +37,9 @@ export interface NodeSettingsInput {
   readonly database: string;
   readonly bindAddress: string;
   readonly port: number;
+  /** Semi-synchronous replication in both directions (false: both switched off). */
+  readonly semiSync: boolean;
+  readonly semiSyncTimeoutMs: number;
 }
 
 export interface NodeSettings {
@@ -70,10 +78,21 @@ export function nodeSettings(n: NodeSettingsInput): NodeSettings {
       auto_increment_offset: n.position,
       bind_address: n.bindAddress,
       port: n.port,
+      // Each node is both source and replica of the other: both sides on (or off) for both directions.
+      rpl_semi_sync_master_enabled: n.semiSync ? 'ON' : 'OFF',
+      rpl_semi_sync_slave_enabled: n.semiSync ? 'ON' : 'OFF',
+      // AFTER_SYNC: no client (on this node) sees a row before the peer has it, and none is acknowledged before.
+      rpl_semi_sync_master_wait_point: 'AFTER_SYNC',
+      rpl_semi_sync_master_timeout: n.semiSyncTimeoutMs,
     },
     logBinName: asWritten(logBin, datadir),
     relayLogName: asWritten(relay, datadir),
   };
+}
+
+/** The drop-in's template variables: the settings, with the log names as the drop-in writes them. */
+export function dropInVars(s: NodeSettings): ServerSettings {
+  return { ...s.settings, log_bin: s.logBinName, relay_log: s.relayLogName };
 }
 
 /** Lines outside the drop-in that set an owned setting: they are commented out (the drop-in then rules alone). */

@@ -20,6 +20,21 @@ export const mariadbVars = z.object({
    * Never a standing default: pass it for the one run that should discard them (-e mariadb_replace_peer_database=true).
    */
   mariadb_replace_peer_database: z.boolean().default(false),
+  /**
+   * Semi-synchronous replication both ways (AFTER_SYNC): a commit on either node returns to its client only once
+   * the peer has the transaction in its relay log, so a row acknowledged on the active node survives its power
+   * cut, except while that node runs asynchronously after a timeout (below). false switches both directions off
+   * (the pair converges to asynchronous replication, as the how-to builds it); the wait point and timeout are
+   * still written, inert while it is off. Needs MariaDB 10.3.3+ (built in, no plugin). The peer's relay log is
+   * not synced per event (sync_relay_log), so a cut of both nodes at once is not covered.
+   */
+  mariadb_semi_sync: z.boolean().default(true),
+  /**
+   * How long (ms) a commit waits for the peer's acknowledgement before that node falls back to asynchronous
+   * replication (until the peer has caught up again). With the peer gone (a power cut, a standby node) the
+   * first commit after it waits this long, once.
+   */
+  mariadb_semi_sync_timeout_ms: z.number().int().positive().default(10000),
   /** Where the seed dump is written on both nodes (0600, removed after loading). */
   mariadb_dump_path: z.string().default('/root/vprotect-ha-seed.sql'),
 });

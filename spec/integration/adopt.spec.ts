@@ -76,7 +76,7 @@ describe('adopting a pair built by hand from the how-to (issue 13)', function ()
         `${SERVER_CNF}:10 log-bin; ${SERVER_CNF}:11 server_id=2; ${SERVER_CNF}:12 replicate-do-db=vprotect; ${SERVER_CNF}:30 bind-address            = 0.0.0.0`,
       );
       expect(messageOf(r, "What the servers would change to run with the role's settings", 'vprotect1')).to.match(
-        /^would vprotect1: binlog_format MIXED -> ROW, auto_increment_increment 1 -> 2 \(live, no restart\); vprotect2: binlog_format MIXED -> ROW, auto_increment_increment 1 -> 2, auto_increment_offset 1 -> 2 \(live, no restart\); replication keeps its coordinates \(vprotect1 replicates vprotect2 from mysqld-bin\.000001:\d+; vprotect2 replicates vprotect1 from mysqld-bin\.000001:\d+\)$/,
+        /^would vprotect1: binlog_format MIXED -> ROW, auto_increment_increment 1 -> 2, rpl_semi_sync_master_wait_point AFTER_COMMIT -> AFTER_SYNC, rpl_semi_sync_master_enabled OFF -> ON, rpl_semi_sync_slave_enabled OFF -> ON \(live, no restart\); vprotect2: binlog_format MIXED -> ROW, auto_increment_increment 1 -> 2, auto_increment_offset 1 -> 2, rpl_semi_sync_master_wait_point AFTER_COMMIT -> AFTER_SYNC, rpl_semi_sync_master_enabled OFF -> ON, rpl_semi_sync_slave_enabled OFF -> ON \(live, no restart\); replication keeps its coordinates \(vprotect1 replicates vprotect2 from mysqld-bin\.000001:\d+; vprotect2 replicates vprotect1 from mysqld-bin\.000001:\d+\)$/,
       );
       expect(messageOf(r, 'Compare the live CIB with the role; refuse what cannot be converged in one push', 'vprotect1')).to.equal(
         'the role recreates vProtect-server (agent service:vprotect-server -> systemd:vprotect-server) in the same CIB push, each restarted once by pacemaker',

@@ -121,7 +121,13 @@ function siteHost(name: string, shared: Shared): FakeConnection {
       aii: '2', aio: name === 'vprotect1' ? '1' : '2',
       bind_address: '0.0.0.0', port: '3306', version: '10.11.6-MariaDB', gtid_domain_id: '0', gtid_binlog_pos: '', gtid_slave_pos: '',
     };
-    if (sql.includes('@@version AS version')) return { stdout: mysqlXml([live]) + master + slave() };
+    // Semi-sync as the role sets it, printed as SHOW GLOBAL VARIABLES prints it.
+    const semiSync = mysqlXml(
+      Object.entries({ rpl_semi_sync_master_enabled: 'ON', rpl_semi_sync_master_timeout: '10000', rpl_semi_sync_master_wait_point: 'AFTER_SYNC', rpl_semi_sync_slave_enabled: 'ON' }).map(
+        ([Variable_name, Value]) => ({ Variable_name, Value }),
+      ),
+    );
+    if (sql.includes('@@version AS version')) return { stdout: mysqlXml([live]) + master + slave() + semiSync };
     if (sql.includes('SHOW BINARY LOGS')) return { stdout: mysqlXml([{ Log_name: `${name}-bin.000001`, File_size: '328' }]) };
     if (sql.includes('@@relay_log_basename AS b')) return { stdout: mysqlXml([{ b: live.relay_log_basename }]) };
     if (sql.includes('@@datadir AS d')) return { stdout: mysqlXml([{ d: live.datadir }]) };

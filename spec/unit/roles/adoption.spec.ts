@@ -16,10 +16,10 @@ import { failureMessage } from '../../support/failure';
 const live = (over: Partial<NonNullable<MysqlSurvey['live']>> = {}): NonNullable<MysqlSurvey['live']> => ({
   version: '10.11.19-MariaDB', datadir: '/var/lib/mysql/', serverId: 1, logBin: true, logBinBasename: '/var/lib/mysql/mysqld-bin',
   relayLogBasename: '/var/lib/mysql/mysqld-relay-bin', relayLogSet: false, binlogFormat: 'MIXED', replicateDoDb: 'vprotect',
-  autoIncrementIncrement: 1, autoIncrementOffset: 1, bindAddress: '0.0.0.0', port: 3306, gtidDomainId: 0, gtidBinlogPos: '', gtidSlavePos: '', ...over,
+  autoIncrementIncrement: 1, autoIncrementOffset: 1, bindAddress: '0.0.0.0', port: 3306, gtidDomainId: 0, gtidBinlogPos: '', gtidSlavePos: '', semiSync: {}, ...over,
 });
 const survey = (l: MysqlSurvey['live'], extra: Partial<MysqlSurvey> = {}): MysqlSurvey => ({ changed: false, running: true, live: l, binaryLogs: [], commandLine: [], ...extra });
-const input = (s: MysqlSurvey, peer: MysqlSurvey, position = 1) => ({ name: `vprotect${position}`, position, nodes: 2, survey: s, peerSurvey: peer, database: 'vprotect', bindAddress: '0.0.0.0', port: 3306 });
+const input = (s: MysqlSurvey, peer: MysqlSurvey, position = 1) => ({ name: `vprotect${position}`, position, nodes: 2, survey: s, peerSurvey: peer, database: 'vprotect', bindAddress: '0.0.0.0', port: 3306, semiSync: true, semiSyncTimeoutMs: 10000 });
 
 describe('mariadb_master_master: settings from the live server', () => {
   it('a server with a binary log keeps its log names (as MariaDB wrote them, datadir-relative) and its server id', () => {

@@ -62,6 +62,8 @@ const DEFECTS: Readonly<Record<string, (r: Rand) => unknown>> = {
   pacemaker_stonith_enabled: notBoolean,
   drbd_enabled: notBoolean,
   mariadb_replace_peer_database: notBoolean,
+  mariadb_semi_sync: notBoolean,
+  mariadb_semi_sync_timeout_ms: (r) => (r() < 0.5 ? pick(r, [0, -1, 1.5, 1e300]) : notNumber(r)),
   pacemaker_destroy_foreign_cluster: notBoolean,
   mariadb_database: (r) => pick(r, ['bad-name!', '', 'v p', '`x`', 7, null]),
   vprotect_api_url: (r) => pick(r, ['not a url', '', '127.0.0.1:8080', 8080, null]),
