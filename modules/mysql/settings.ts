@@ -29,6 +29,7 @@ export type SettingName =
   | 'port'
   | 'rpl_semi_sync_master_wait_point'
   | 'rpl_semi_sync_master_timeout'
+  | 'rpl_semi_sync_master_wait_no_slave'
   | 'rpl_semi_sync_master_enabled'
   | 'rpl_semi_sync_slave_enabled';
 
@@ -44,6 +45,7 @@ const DYNAMIC: readonly SettingName[] = [
   'auto_increment_offset',
   'rpl_semi_sync_master_wait_point',
   'rpl_semi_sync_master_timeout',
+  'rpl_semi_sync_master_wait_no_slave',
   'rpl_semi_sync_master_enabled',
   'rpl_semi_sync_slave_enabled',
 ];
@@ -103,6 +105,7 @@ async function readState(host: string, ctx: ModuleContext, login: MysqlLogin | u
     port: String(l.port),
     rpl_semi_sync_master_wait_point: l.semiSync.rpl_semi_sync_master_wait_point ?? '',
     rpl_semi_sync_master_timeout: l.semiSync.rpl_semi_sync_master_timeout ?? '',
+    rpl_semi_sync_master_wait_no_slave: l.semiSync.rpl_semi_sync_master_wait_no_slave ?? '',
     rpl_semi_sync_master_enabled: l.semiSync.rpl_semi_sync_master_enabled ?? '',
     rpl_semi_sync_slave_enabled: l.semiSync.rpl_semi_sync_slave_enabled ?? '',
   };
@@ -111,7 +114,7 @@ async function readState(host: string, ctx: ModuleContext, login: MysqlLogin | u
 
 /** A boolean as MariaDB takes it (ON, 1, TRUE...), spelled ON or OFF; anything else as it is. */
 const onOff = (v: string): string => (/^(on|1|true|yes)$/i.test(v) ? 'ON' : /^(off|0|false|no)$/i.test(v) ? 'OFF' : v);
-const BOOLEANS: ReadonlySet<SettingName> = new Set(['rpl_semi_sync_master_enabled', 'rpl_semi_sync_slave_enabled']);
+const BOOLEANS: ReadonlySet<SettingName> = new Set(['rpl_semi_sync_master_enabled', 'rpl_semi_sync_slave_enabled', 'rpl_semi_sync_master_wait_no_slave']);
 const CASE_FREE: ReadonlySet<SettingName> = new Set(['binlog_format', 'rpl_semi_sync_master_wait_point']);
 
 /** Compared as MariaDB reads them, so a converged server never looks changed (ON against 1, row against ROW). */

@@ -44,6 +44,7 @@ export const SEMI_SYNC_VARIABLES = [
   'rpl_semi_sync_slave_enabled',
   'rpl_semi_sync_master_wait_point',
   'rpl_semi_sync_master_timeout',
+  'rpl_semi_sync_master_wait_no_slave',
 ] as const;
 export type SemiSyncVariable = (typeof SEMI_SYNC_VARIABLES)[number];
 

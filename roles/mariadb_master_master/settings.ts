@@ -25,6 +25,7 @@ const OWNED_NAMES = new Set([
   'rpl_semi_sync_slave_enabled',
   'rpl_semi_sync_master_wait_point',
   'rpl_semi_sync_master_timeout',
+  'rpl_semi_sync_master_wait_no_slave',
 ]);
 
 export interface NodeSettingsInput {
@@ -84,6 +85,9 @@ export function nodeSettings(n: NodeSettingsInput): NodeSettings {
       // AFTER_SYNC: no client (on this node) sees a row before the peer has it, and none is acknowledged before.
       rpl_semi_sync_master_wait_point: 'AFTER_SYNC',
       rpl_semi_sync_master_timeout: n.semiSyncTimeoutMs,
+      // OFF: with no replica connected (the peer down or in standby) a commit does not wait the timeout first:
+      // the survivor of a fail-over writes at once, and the peer's replica turns semi-sync back on as it connects.
+      rpl_semi_sync_master_wait_no_slave: 'OFF',
     },
     logBinName: asWritten(logBin, datadir),
     relayLogName: asWritten(relay, datadir),

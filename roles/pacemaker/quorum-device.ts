@@ -75,10 +75,15 @@ export const quorumDeviceTasks: BlockNode<PacemakerVars> = block({
       action: (h) => template({ src: 'qdevice-holds-vip.sh', dest: HEURISTIC, mode: 0o755, vars: { vip: h.vars.cluster_vip } }),
     }),
     task({
+      // Under its address: pcs finds the arbiter's token by the device's host= value, and corosync-qdevice
+      // connects to that same value (a name would have to resolve on every node).
       name: "Authenticate the nodes to the arbiter's pcsd",
       ...once,
       noLog: true,
-      action: (h) => pcsAuth({ nodes: [{ name: arbiterOf(h), addr: nodeAddress(h, arbiterOf(h)) }], password: h.vars.hacluster_password }),
+      action: (h) => {
+        const addr = nodeAddress(h, arbiterOf(h));
+        return pcsAuth({ nodes: [{ name: addr, addr }], password: h.vars.hacluster_password });
+      },
     }),
     task({
       name: 'Quorum device: a vote through corosync-qnetd on the arbiter',

@@ -85,7 +85,7 @@ function siteHost(name: string, shared: Shared): FakeConnection {
   c.on(/^pcs host auth /, () => ((authed = true), {}));
   c.on(/^pcs status pcsd /, (cmd) => ({
     code: authed ? 0 : 2,
-    stdout: ['vprotect1', 'vprotect2', 'arbiter'].filter((n) => cmd.includes(n)).map((n) => `  ${n}: ${authed ? 'Online' : 'Unable to authenticate'}`).join('\n') + '\n',
+    stdout: ['vprotect1', 'vprotect2', '198.18.0.10'].filter((n) => cmd.includes(n)).map((n) => `  ${n}: ${authed ? 'Online' : 'Unable to authenticate'}`).join('\n') + '\n',
   }));
   c.on(/^pcs cluster setup (\S+) /, (cmd) => {
     const cluster = /^pcs cluster setup (\S+) /.exec(cmd)![1]!.replace(/^'|'$/g, '');
@@ -123,7 +123,7 @@ function siteHost(name: string, shared: Shared): FakeConnection {
     };
     // Semi-sync as the role sets it, printed as SHOW GLOBAL VARIABLES prints it.
     const semiSync = mysqlXml(
-      Object.entries({ rpl_semi_sync_master_enabled: 'ON', rpl_semi_sync_master_timeout: '10000', rpl_semi_sync_master_wait_point: 'AFTER_SYNC', rpl_semi_sync_slave_enabled: 'ON' }).map(
+      Object.entries({ rpl_semi_sync_master_enabled: 'ON', rpl_semi_sync_master_timeout: '10000', rpl_semi_sync_master_wait_point: 'AFTER_SYNC', rpl_semi_sync_slave_enabled: 'ON', rpl_semi_sync_master_wait_no_slave: 'OFF' }).map(
         ([Variable_name, Value]) => ({ Variable_name, Value }),
       ),
     );

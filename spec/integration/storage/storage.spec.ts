@@ -13,6 +13,7 @@ import { failover } from '../../../playbooks/failover';
 import { renew } from '../../../lab/lab';
 import { labHost } from '../../../lab/config';
 import { RECORDS_FILE, missingRecords, startWriter } from '../../../lab/record-writer';
+import { ROWS_TABLE, missingRows, startRowWriter } from '../../../lab/row-writer';
 import { apiOnVip } from '../../../lab/vip-api';
 import { ensureLabSecrets } from '../../../lab/secrets';
 import { storageTierUnavailable } from '../../../lab/tiers';
@@ -207,20 +208,29 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     expect(await eventually(apiOnVip, (h) => h === 'vprotect1', 60)).to.equal('vprotect1');
   });
 
-  it('power cut of the active node: every fsync-acknowledged record is on the peer, which serves the API on the floating IP', async () => {
+  it('power cut of the active node: every fsync-acknowledged record and every committed row is on the peer, which serves the API on the floating IP', async () => {
     expect(await mountOf(v1), 'vprotect1 holds /vprotect_data before the cut').to.equal('/dev/drbd0 xfs');
     const writer = startWriter(labHost(1).ip);
+    const rows = startRowWriter(labHost(1).ip);
     const t0 = Date.now();
-    await eventually(async () => writer.acked(), (n) => n >= 50, 60);
+    await eventually(async () => Math.min(writer.acked(), rows.acked()), (n) => n >= 50, 60);
     expect(writer.acked(), 'the writer acknowledged records').to.be.greaterThan(0);
+    expect(rows.acked(), 'the row writer acknowledged rows').to.be.greaterThan(0);
     await lab.crash('vprotect1');
     const acked = writer.acked(); // nothing is acknowledged after the kernel is gone
+    const ackedRows = rows.acked();
     writer.proc.kill('SIGKILL');
+    rows.proc.kill('SIGKILL');
 
     expect(await eventually(apiOnVip, (h) => h === 'vprotect2', 240), 'the API on the floating IP after the cut').to.equal('vprotect2');
     const lost = missingRecords(acked, await sh(v2, `cat ${RECORDS_FILE}`));
     expect(lost, `acknowledged records missing on vprotect2 (of ${acked})`).to.deep.equal([]);
-    console.log(`      ${acked} acknowledged records, all on vprotect2; API back on the floating IP ${((Date.now() - t0) / 1000).toFixed(0)} s after the writer started`);
+    // Semi-synchronous replication: each acknowledged row was in vprotect2's relay log before its commit returned;
+    // vprotect2 applies what it holds (its SQL thread may still be at it).
+    const ids = (): Promise<string> => sh(v2, `mysql -N -e 'SELECT id FROM ${ROWS_TABLE}'`);
+    const lostRows = missingRows(ackedRows, await eventually(ids, (t) => missingRows(ackedRows, t).length === 0, 60));
+    expect(lostRows, `committed rows missing on vprotect2 (of ${ackedRows})`).to.deep.equal([]);
+    console.log(`      ${acked} acknowledged records and ${ackedRows} committed rows, all on vprotect2; API back on the floating IP ${((Date.now() - t0) / 1000).toFixed(0)} s after the writers started`);
     ackedAtCut = acked;
   });
 

@@ -13,7 +13,7 @@ const live: NonNullable<MysqlSurvey['live']> = {
   version: '10.11.19-MariaDB', datadir: '/var/lib/mysql/', serverId: 1, logBin: true, logBinBasename: '/var/lib/mysql/mysqld-bin',
   relayLogBasename: '/var/lib/mysql/mysqld-relay-bin', relayLogSet: false, binlogFormat: 'MIXED', replicateDoDb: 'vprotect',
   autoIncrementIncrement: 1, autoIncrementOffset: 1, bindAddress: '0.0.0.0', port: 3306, gtidDomainId: 0, gtidBinlogPos: '', gtidSlavePos: '',
-  semiSync: { rpl_semi_sync_master_enabled: 'OFF', rpl_semi_sync_slave_enabled: 'OFF', rpl_semi_sync_master_wait_point: 'AFTER_COMMIT', rpl_semi_sync_master_timeout: '10000' },
+  semiSync: { rpl_semi_sync_master_enabled: 'OFF', rpl_semi_sync_slave_enabled: 'OFF', rpl_semi_sync_master_wait_point: 'AFTER_COMMIT', rpl_semi_sync_master_timeout: '10000', rpl_semi_sync_master_wait_no_slave: 'ON' },
 };
 const survey = (extra: Partial<MysqlSurvey> = {}): MysqlSurvey => ({ changed: false, running: true, live, binaryLogs: [], commandLine: [], ...extra });
 const settings = (semiSync: boolean, semiSyncTimeoutMs = 10000) =>
@@ -27,7 +27,7 @@ const line = (n: number, written: string, value: string, file = CNF): OptionLine
 describe('mariadb_master_master: semi-synchronous replication', () => {
   it('on by default, both directions, AFTER_SYNC, the timeout as given', () => {
     expect(settings(true, 4000).settings).to.deep.include({
-      rpl_semi_sync_master_enabled: 'ON', rpl_semi_sync_slave_enabled: 'ON', rpl_semi_sync_master_wait_point: 'AFTER_SYNC', rpl_semi_sync_master_timeout: 4000,
+      rpl_semi_sync_master_enabled: 'ON', rpl_semi_sync_slave_enabled: 'ON', rpl_semi_sync_master_wait_point: 'AFTER_SYNC', rpl_semi_sync_master_timeout: 4000, rpl_semi_sync_master_wait_no_slave: 'OFF',
     });
   });
 
@@ -35,32 +35,33 @@ describe('mariadb_master_master: semi-synchronous replication', () => {
     const text = dropIn(true);
     expect(text).to.contain('[mysqld]\nserver_id = 1\nlog_bin = mysqld-bin\nrelay_log = mysqld-relay-bin\n');
     expect(text).to.match(
-      /\nport = 3306\n(#[^\n]*\n)+rpl_semi_sync_master_enabled = ON\nrpl_semi_sync_slave_enabled = ON\nrpl_semi_sync_master_wait_point = AFTER_SYNC\nrpl_semi_sync_master_timeout = 10000\n$/,
+      /\nport = 3306\n(#[^\n]*\n)+rpl_semi_sync_master_enabled = ON\nrpl_semi_sync_slave_enabled = ON\nrpl_semi_sync_master_wait_point = AFTER_SYNC\nrpl_semi_sync_master_timeout = 10000\nrpl_semi_sync_master_wait_no_slave = OFF\n$/,
     );
   });
 
   it('mariadb_semi_sync false renders both switches OFF (a pair that had it converges back); wait point and timeout stay, inert', () => {
     const text = dropIn(false, 2500);
-    expect(text).to.contain('rpl_semi_sync_master_enabled = OFF\nrpl_semi_sync_slave_enabled = OFF\nrpl_semi_sync_master_wait_point = AFTER_SYNC\nrpl_semi_sync_master_timeout = 2500\n');
+    expect(text).to.contain('rpl_semi_sync_master_enabled = OFF\nrpl_semi_sync_slave_enabled = OFF\nrpl_semi_sync_master_wait_point = AFTER_SYNC\nrpl_semi_sync_master_timeout = 2500\nrpl_semi_sync_master_wait_no_slave = OFF\n');
   });
 
   it('a hand-made semi-sync line in another option file is a stray owned line (commented out); the drop-in\'s own is not', () => {
     const lines = [
       line(40, 'rpl_semi_sync_master_enabled', '1'),
       line(41, 'rpl-semi-sync-slave-enabled', 'ON'),
-      line(42, 'rpl_semi_sync_master_wait_no_slave', 'OFF'), // not one the role sets
+      line(42, 'rpl_semi_sync_master_wait_no_slave', 'ON'),
+      line(43, 'rpl_semi_sync_slave_trace_level', '32'), // not one the role sets
       line(17, 'rpl_semi_sync_master_enabled', 'ON', `/etc/mysql/mariadb.conf.d/${DROP_IN}`),
     ];
     const s = survey({ options: { files: [], groups: [], lines, printed: [], explained: true } });
     const stray = strayLines(s, `/etc/mysql/mariadb.conf.d/${DROP_IN}`);
-    expect(stray.map((l) => `${l.file}:${l.line}`)).to.deep.equal([`${CNF}:40`, `${CNF}:41`]);
+    expect(stray.map((l) => `${l.file}:${l.line}`)).to.deep.equal([`${CNF}:40`, `${CNF}:41`, `${CNF}:42`]);
     expect(commentOut('[mysqld]\nrpl_semi_sync_master_enabled = 1\n', [{ line: 2, text: stray[0]!.text }], `set in ${DROP_IN} (mariadb_master_master)`)).to.equal(
       `[mysqld]\n# rpl_semi_sync_master_enabled = 1  # set in ${DROP_IN} (mariadb_master_master)\n`,
     );
   });
 
   it('a semi-sync setting on mariadbd\'s command line is refused like the other owned ones', () => {
-    const s = survey({ commandLine: ['--rpl-semi-sync-master-timeout=500', '--loose-rpl_semi_sync_slave_enabled', '--rpl-semi-sync-master-wait-no-slave=0'] });
+    const s = survey({ commandLine: ['--rpl-semi-sync-master-timeout=500', '--loose-rpl_semi_sync_slave_enabled', '--rpl-semi-sync-slave-trace-level=32'] });
     expect(commandLineOwned(s)).to.deep.equal(['--rpl-semi-sync-master-timeout=500', '--loose-rpl_semi_sync_slave_enabled']);
   });
 

@@ -39,7 +39,7 @@ describe('pacemaker role: the arbiter (pacemaker_quorum_device)', function () {
     expect(arbiter.some((c) => /corosync-qnetd/.test(c) && /apt-get .*install/.test(c)), 'corosync-qnetd installed on the arbiter').to.equal(true);
     const v1 = r.hosts.get('vprotect1')!.commands;
     const v2 = r.hosts.get('vprotect2')!.commands;
-    expect(v1, 'vprotect1 authenticates to the arbiter').to.include(sh`pcs host auth arbiter ${'addr=198.18.0.10'} -u hacluster`);
+    expect(v1, 'vprotect1 authenticates to the arbiter').to.include(sh`pcs host auth 198.18.0.10 ${'addr=198.18.0.10'} -u hacluster`);
     const add = v1.filter((c) => c.startsWith('pcs quorum device add'));
     expect(add).to.deep.equal([
       sh`pcs quorum device add model net ${'host=198.18.0.10'} ${'algorithm=ffsplit'} heuristics ${'mode=sync'} ${'exec_holds_vip=/usr/local/sbin/vprotect-ha-holds-vip'}`,
