@@ -91,6 +91,9 @@ export const drbd = role({
           changedWhen: () => false,
           register: 'drbd_version',
         }),
+        // Into the file that already defines the resource when there is one (the how-to's vprotect.res), never a
+        // second definition; its path is drbd_resource_file's `path`. The steps after it need none: each drbdadm
+        // call reads the host's whole configuration, where the resource is defined once.
         task({
           name: 'DRBD resource file (validated by drbdadm before it is installed)',
           action: (h) => drbdResource({ name: h.vars.drbd_resource, template: RESOURCE_TEMPLATE, vars: resourceFileVars(h) }),

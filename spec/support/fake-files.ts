@@ -158,11 +158,12 @@ function applyCommand(argv: string[], conn: FakeConnection, fsx: FakeFs): boolea
     }
     case 'rm':
     case 'rmdir': {
-      const p = args[args.length - 1]!;
-      fsx.dirs.delete(p);
-      fsx.links.delete(p);
-      conn.files.delete(p);
-      for (const k of [...conn.files.keys()]) if (k.startsWith(p + '/')) conn.files.delete(k);
+      for (const p of args.filter((a) => !a.startsWith('-'))) {
+        fsx.dirs.delete(p);
+        fsx.links.delete(p);
+        conn.files.delete(p);
+        for (const k of [...conn.files.keys()]) if (k.startsWith(p + '/')) conn.files.delete(k);
+      }
       return true;
     }
     case 'ln': {

@@ -3,7 +3,7 @@
 // role, disk states, a StandAlone connection with its kernel log and data generations, filesystems, VDO volume,
 // LVM, the vdo unit) and answers with outputs recorded from the real tools (spec/fixtures/drbd,
 // spec/fixtures/storage; see their READMEs). A command no rule knows gets exit 127, so every command a role
-// issues is one this model expects.
+// issues is one this model expects. A host may start as the how-to leaves it when DRBD was built by hand.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'shell-quote';
@@ -15,7 +15,8 @@ import { KERNEL_LOG_READ } from '../../modules/drbd/kernel-log';
 import { splitSectionsScript } from '../../engine/connection/framing';
 import { fakeFacts } from './fake-connection';
 import { fakeCluster, type FakeCluster } from './fake-run';
-import { fakeFs, isFileState } from './fake-files';
+import { fakeFs, isFileState, type FakeFs } from './fake-files';
+import { isConfigScan, serveConfigScan } from './drbd-config-fake';
 
 const fixture = (name: string): string => readFileSync(path.join(__dirname, '../fixtures', name), 'utf8');
 
@@ -31,6 +32,8 @@ const VDOCONF = fixture('storage/vdoconf-rhel8.yml');
 /** The recorded vdo status layout, for a volume created as the role asks (compression and deduplication on). */
 const VDO_STATUS = fixture('storage/vdo-status-rhel8.txt').replace(/^ {4}Compression: disabled$/m, '    Compression: enabled');
 const STATUS_JSON = fixture('drbd/status-9-established.json');
+/** The how-to's /etc/drbd.d/vprotect.res, as its text has it (no closing brace). */
+export const HOWTO_RESOURCE_FILE = fixture('drbd/howto-vprotect.res');
 const NO_RESOURCE = { code: 10, stderr: 'replicate: No such resource\n' };
 
 export interface StorageHostSpec {
@@ -39,6 +42,11 @@ export interface StorageHostSpec {
   readonly uname?: string;
   /** `blkid -p -o export` of the backing disk /dev/sdb before the run; blank when absent. */
   readonly diskSignature?: string;
+  /**
+   * DRBD as the how-to's "Setting up DRBD" leaves it, built by hand: its packages, /etc/drbd.d/vprotect.res,
+   * metadata, the resource up and in sync (Primary here when 'Primary'), XFS on /dev/drbd0, /vprotect_data.
+   */
+  readonly handBuilt?: 'Primary' | 'Secondary';
 }
 
 type DiskState = 'Inconsistent' | 'UpToDate';
@@ -68,6 +76,8 @@ export class StorageHost {
     readonly uname: string,
     readonly conn: FakeConnection,
     readonly peer: () => StorageHost,
+    /** The host's directories and links (its files are conn.files). */
+    readonly fs: FakeFs,
   ) {}
 }
 
@@ -85,7 +95,7 @@ export function storagePair(specs: Readonly<Record<'vprotect1' | 'vprotect2', St
   for (const [name, spec] of Object.entries(specs)) {
     const conn = cluster.hosts.get(name)!;
     const other = name === 'vprotect1' ? 'vprotect2' : 'vprotect1';
-    const host = new StorageHost(name, spec.uname ?? name, conn, () => state.get(other)!);
+    const host = new StorageHost(name, spec.uname ?? name, conn, () => state.get(other)!, fakeFs(conn));
     conn.facts = fakeFacts(host.uname, {
       os: { id: 'rhel', versionId: spec.rhel === 8 ? '8.9' : '9.3', major: spec.rhel, family: 'RedHat' },
       pkgMgr: 'dnf',
@@ -95,6 +105,7 @@ export function storagePair(specs: Readonly<Record<'vprotect1' | 'vprotect2', St
     // RHEL 9 minimal installs carry LVM (its root is on it); VDO and DRBD come from packages.
     if (spec.rhel === 9) host.packages.add('lvm2');
     script(host);
+    if (spec.handBuilt) handBuilt(host, spec.handBuilt);
     state.set(name, host);
   }
   return { ...cluster, state };
@@ -107,7 +118,7 @@ const is = (expected: string) => (cmd: string): boolean => words(cmd).join(' ') 
 /** Every rule of one host. Later rules win, so the catch-alls come first. */
 function script(h: StorageHost): void {
   const c = h.conn;
-  fakeFs(c);
+  serveConfigScan(c);
   const missing = (tool: string): Partial<ExecResult> => ({ code: 127, stderr: `sh: 1: ${tool}: not found\n` });
   /** The answer of a tool from a package: computed (and state changed) only when the package is installed. */
   const needs = (pkg: string, tool: string, answer: () => Partial<ExecResult>): Partial<ExecResult> => (h.packages.has(pkg) ? answer() : missing(tool));
@@ -129,9 +140,9 @@ function script(h: StorageHost): void {
   c.on((cmd) => cmd.includes('drbdadm --version'), () => ({
     stdout: drbdUtils() ? fixture('drbd/version-probe-9.txt') : 'MODINFO_VERSION=\n',
   }));
-  c.on(/^drbdadm -c \/tmp\/\.drbd-check-[0-9a-f]+\.res dump replicate$/, () => drbd(() => ({})));
+  c.on(/^drbdadm -c \/tmp\/\.drbd-check-[0-9a-f]+\.conf dump replicate$/, () => drbd(() => ({})));
   c.on('drbdadm sh-ll-dev replicate', () =>
-    drbd(() => (c.files.has('/etc/drbd.d/replicate.res') ? { stdout: '/dev/sdb\n' } : { code: 1, stderr: "'replicate' not defined in your config (for this host).\n" })),
+    drbd(() => (definesReplicate(c) ? { stdout: '/dev/sdb\n' } : { code: 1, stderr: "'replicate' not defined in your config (for this host).\n" })),
   );
   c.on('drbdadm dump-md replicate', () =>
     drbd(() => {
@@ -223,6 +234,26 @@ function script(h: StorageHost): void {
   });
 }
 
+/** Whether a file drbdadm reads defines resource replicate (what the drbd_resource module's scan finds). */
+function definesReplicate(c: FakeConnection): boolean {
+  return [...c.files].some(([p, f]) => /^\/etc\/drbd\.d\/[^/.][^/]*\.res$/.test(p) && /^\s*resource\s+replicate\s*\{/m.test(f.content.toString('utf8')));
+}
+
+/** The state the how-to's DRBD steps leave (see StorageHostSpec.handBuilt). */
+function handBuilt(h: StorageHost, role: 'Primary' | 'Secondary'): void {
+  for (const p of ['kmod-drbd9x', 'drbd9x-utils']) h.packages.add(p);
+  h.conn.file('/etc/drbd.conf', 'include "drbd.d/global_common.conf";\ninclude "drbd.d/*.res";\n', { mode: 0o644 });
+  h.conn.file('/etc/drbd.d/global_common.conf', 'global {\n usage-count yes;\n}\ncommon {\n}\n', { mode: 0o644 });
+  h.conn.file('/etc/drbd.d/vprotect.res', HOWTO_RESOURCE_FILE, { mode: 0o644 });
+  h.md = true;
+  h.up = true;
+  h.role = role;
+  h.disk = 'UpToDate';
+  h.devices.set('/dev/sdb', BLKID.drbd);
+  h.devices.set('/dev/drbd0', BLKID.xfs);
+  h.fs.dirs.set('/vprotect_data', { mode: 0o755, owner: 'vprotect', group: 'vprotect' });
+}
+
 /** What is written on a device of the replicated data lands on both nodes' view of it. */
 function setData(h: StorageHost, dev: string, sig: string): void {
   h.devices.set(dev, sig);
@@ -266,11 +297,12 @@ function statusJson(h: StorageHost): string {
 }
 
 /** Read-only commands: probes of state. Anything else a role runs counts as a change. */
-const READ_ONLY = [
+const READ_ONLY: ReadonlyArray<RegExp | ((cmd: string) => boolean)> = [
   /^for p in .*rpm -q --whatprovides/,
   /drbdadm --version/,
-  /^drbdadm -c \/tmp\/\.drbd-check-[0-9a-f]+\.res dump replicate$/,
-  /^rm -f \/tmp\/\.drbd-check-[0-9a-f]+\.res$/,
+  isConfigScan,
+  /^drbdadm -c \/tmp\/\.drbd-check-[0-9a-f]+\.conf dump replicate$/,
+  /^rm -f -- \/tmp\/\.drbd-check-[0-9a-f]+\.res \/tmp\/\.drbd-check-[0-9a-f]+\.conf$/,
   /^drbdadm (sh-ll-dev|dump-md) replicate$/,
   /^drbdsetup status replicate( --json)?$/,
   /^log=\$\(journalctl -k /,
@@ -294,7 +326,7 @@ export function changes(h: FakeConnection, sinceOp = 0): string[] {
   return h.ops.slice(sinceOp).flatMap((o) => {
     if (o.kind === 'put') return /^\/tmp\/\.drbd-check-/.test(o.path) ? [] : [`put ${o.path}`];
     if (o.kind !== 'exec' || o.cmd === FACTS_SCRIPT || isFileState(o.cmd) || splitSectionsScript(o.cmd)) return [];
-    if (READ_ONLY.some((r) => r.test(o.cmd))) return [];
+    if (READ_ONLY.some((r) => (typeof r === 'function' ? r(o.cmd) : r.test(o.cmd)))) return [];
     return [o.cmd];
   });
 }

@@ -1,12 +1,13 @@
 // The drbd role through the engine on two scripted RHEL 8 hosts (spec/support/storage-hosts.ts: state kept
 // as the real tools would, outputs recorded from them): the command sequence of a fresh pair, idempotence,
-// --check, and the guards (a disk with data, a host whose uname -n is not its inventory name).
+// --check, the guards (a disk with data, a host whose uname -n is not its inventory name), and a pair built by
+// hand from the how-to (its vprotect.res gets the role's content, nothing else changes).
 import { expect } from 'chai';
 import type { Vars } from '../../../engine/dsl';
 import { play, playbook } from '../../../engine/dsl';
 import { drbd } from '../../../roles/drbd';
 import { runFake, type FakeRun } from '../../support/fake-run';
-import { BLKID, changes, storagePair, type StorageHostSpec, type StoragePair } from '../../support/storage-hosts';
+import { BLKID, changes, HOWTO_RESOURCE_FILE, storagePair, type StorageHostSpec, type StoragePair } from '../../support/storage-hosts';
 
 const site = playbook('drbd', [play({ name: 'replicated storage', hosts: 'cluster', become: true, roles: [drbd] })]);
 const VARS: Vars = { preferred_node: 'vprotect1', drbd_enabled: true, drbd_disk: '/dev/sdb', drbd_connect_timeout: 1, vdo_enabled: false };
@@ -128,5 +129,40 @@ describe('drbd role guards', () => {
     const msg = "role drbd: host vprotect2 calls itself 'vprotect2.example.com' (uname -n); rename the inventory host or the machine so they agree";
     expect(failures(r)).to.deep.equal([`vprotect1: inventory name matches uname -n: ${msg}`, `vprotect2: inventory name matches uname -n: ${msg}`]);
     expect(changed(pair)).to.deep.equal({ vprotect1: [], vprotect2: [] });
+  });
+});
+
+describe('drbd role on a pair built by hand from the how-to (vprotect.res, up, Primary on vprotect1, XFS)', () => {
+  const handBuilt = (): StoragePair => fresh({ vprotect1: { rhel: 8, handBuilt: 'Primary' }, vprotect2: { rhel: 8, handBuilt: 'Secondary' } });
+  const file = (pair: StoragePair, n: string, p: string): string | undefined => pair.hosts.get(n)!.files.get(p)?.content.toString('utf8');
+
+  it('--check says it would write the role\'s content into vprotect.res and changes nothing', async () => {
+    const pair = handBuilt();
+    const check = await runFake(site, pair, { check: true });
+    expect(failures(check)).to.deep.equal([]);
+    expect(changed(pair)).to.deep.equal({ vprotect1: [], vprotect2: [] });
+    const messages = check.events.flatMap((e) => (e.type === 'result' && e.status === 'changed' ? [`${e.host}: ${e.msg}`] : []));
+    const adopt = "resource replicate is defined in /etc/drbd.d/vprotect.res (made by hand): its content becomes the role's there; would update /etc/drbd.d/vprotect.res";
+    expect(messages).to.deep.equal([`vprotect1: ${adopt}`, `vprotect2: ${adopt}`]);
+  });
+
+  it('writes the role\'s content into vprotect.res on both, no replicate.res, and leaves the running resource and its data alone; a rerun changes nothing', async () => {
+    const pair = handBuilt();
+    const first = await runFake(site, pair);
+    expect(failures(first)).to.deep.equal([]);
+    expect(changed(pair)).to.deep.equal({ vprotect1: ['put /etc/drbd.d/vprotect.res'], vprotect2: ['put /etc/drbd.d/vprotect.res'] });
+    for (const n of ['vprotect1', 'vprotect2']) {
+      expect(file(pair, n, '/etc/drbd.d/vprotect.res')).to.not.equal(HOWTO_RESOURCE_FILE);
+      expect(file(pair, n, '/etc/drbd.d/vprotect.res')).to.contain('# DRBD resource replicate: written by the drbd role');
+      expect(file(pair, n, '/etc/drbd.d/replicate.res')).to.equal(undefined);
+    }
+    expect(pair.state.get('vprotect1')).to.include({ role: 'Primary', disk: 'UpToDate', up: true });
+    expect(pair.state.get('vprotect2')).to.include({ role: 'Secondary', disk: 'UpToDate', up: true });
+    expect(pair.state.get('vprotect1')!.devices.get('/dev/drbd0')).to.equal(BLKID.xfs);
+    const since = opCount(pair);
+    const again = await runFake(site, pair);
+    expect(failures(again)).to.deep.equal([]);
+    expect(changed(pair, since)).to.deep.equal({ vprotect1: [], vprotect2: [] });
+    expect(again.stats['vprotect1']).to.include({ changed: 0, failed: 0 });
   });
 });

@@ -8,6 +8,7 @@ import { drbdMd, drbdPrimary, drbdResource, drbdStatus, drbdUp } from '../../../
 import { braceProblem } from '../../../../modules/drbd/resource';
 import { parseStatusJson, parseStatusText } from '../../../../modules/drbd/status';
 import { fakeHost, moduleContext } from '../../../support/module-context';
+import { isConfigScan, serveConfigScan } from '../../../support/drbd-config-fake';
 import { failureMessage as failure } from '../../../support/failure';
 
 const fixture = (name: string): string => readFileSync(path.join(__dirname, '../../../fixtures', name), 'utf8');
@@ -205,26 +206,43 @@ describe('drbd_md', () => {
 describe('drbd_resource', () => {
   const content = 'resource replicate {\n  protocol C;\n  on vprotect1 { node-id 0; device /dev/drbd0; disk /dev/sdb; address 10.40.1.50:7788; meta-disk internal; }\n}\n';
   function resHost(current?: string, dumpOk = true): FakeConnection {
-    const h = fakeHost('vprotect1');
+    const h = serveConfigScan(fakeHost('vprotect1'));
     if (current !== undefined) h.file('/etc/drbd.d/replicate.res', current);
-    h.on(/^drbdadm -c \/tmp\/\.drbd-check-[0-9a-f]{12}\.res dump replicate$/, dumpOk ? { stdout: content } : { code: 10, stderr: "x.res:2: Parse error: 'protocol | on' expected,\n" });
-    h.on(/^rm -f \/tmp\/\.drbd-check-/, { code: 0 });
+    h.on(/^drbdadm -c \/tmp\/\.drbd-check-[0-9a-f]{12}\.conf dump replicate$/, dumpOk ? { stdout: content } : { code: 10, stderr: "x.res:2: Parse error: 'protocol | on' expected,\n" });
+    h.on(/^rm -f -- \/tmp\/\.drbd-check-/, { code: 0 });
     return h;
   }
+  const SCAN = 'scan of /etc/drbd.d';
+  const commands = (h: FakeConnection): string[] => h.commands.map((c) => (isConfigScan(c) ? SCAN : c.replace(/[0-9a-f]{12}/g, 'X')));
+  /** The configuration drbdadm checked the new file in. */
+  const checkedConfig = (h: FakeConnection): string | undefined => {
+    const op = h.ops.find((o) => o.kind === 'put' && o.path.endsWith('.conf'));
+    return op?.kind === 'put' ? op.content.replace(/[0-9a-f]{12}/g, 'X') : undefined;
+  };
 
   it('validates the new file with drbdadm on the host, then installs it', async () => {
     const h = resHost();
     const r = await drbdResource({ name: 'replicate', content }).run(moduleContext(h));
-    expect(r).to.deep.include({ changed: true, msg: 'created /etc/drbd.d/replicate.res' });
+    expect(r).to.deep.include({ changed: true, msg: 'created /etc/drbd.d/replicate.res', path: '/etc/drbd.d/replicate.res' });
     expect(h.files.get('/etc/drbd.d/replicate.res')?.content.toString()).to.equal(content);
     expect(h.files.get('/etc/drbd.d/replicate.res')?.mode).to.equal(0o644);
-    expect(h.commands.map((c) => c.replace(/[0-9a-f]{12}/, 'X'))).to.deep.equal(['drbdadm -c /tmp/.drbd-check-X.res dump replicate', 'rm -f /tmp/.drbd-check-X.res']);
+    expect(commands(h)).to.deep.equal([SCAN, 'drbdadm -c /tmp/.drbd-check-X.conf dump replicate', 'rm -f -- /tmp/.drbd-check-X.res /tmp/.drbd-check-X.conf']);
+    expect(checkedConfig(h)).to.equal('# drbdadm\'s configuration with the new /etc/drbd.d/replicate.res\ninclude "/tmp/.drbd-check-X.res";\n');
   });
 
   it('is a no-op when the file is unchanged (second run)', async () => {
     const h = resHost(content);
-    expect((await drbdResource({ name: 'replicate', content }).run(moduleContext(h))).changed).to.equal(false);
-    expect(h.commands).to.deep.equal([]);
+    expect(await drbdResource({ name: 'replicate', content }).run(moduleContext(h))).to.deep.include({ changed: false, msg: '/etc/drbd.d/replicate.res up to date' });
+    expect(commands(h)).to.deep.equal([SCAN]);
+  });
+
+  it('checks the new file among the files drbdadm reads, in its place (a device minor or port used twice shows)', async () => {
+    const h = resHost('old\n').file('/etc/drbd.d/global_common.conf', 'global { usage-count no; }\n').file('/etc/drbd.d/r1.res', 'resource r1 {\n}\n');
+    expect((await drbdResource({ name: 'replicate', content }).run(moduleContext(h))).msg).to.equal('updated /etc/drbd.d/replicate.res');
+    expect(checkedConfig(h)).to.equal(
+      '# drbdadm\'s configuration with the new /etc/drbd.d/replicate.res\n' +
+        'include "/etc/drbd.d/global_common.conf";\ninclude "/etc/drbd.d/r1.res";\ninclude "/tmp/.drbd-check-X.res";\n',
+    );
   });
 
   it('renders the project template strictly: a missing variable stops before the host', () => {
@@ -247,9 +265,9 @@ describe('drbd_resource', () => {
   });
 
   it('--check on a host without drbdadm yet (its package only "would install") reports the file unvalidated; a real run fails', async () => {
-    const h = fakeHost('vprotect1');
+    const h = serveConfigScan(fakeHost('vprotect1'));
     h.on(/^drbdadm -c /, { code: 127, stderr: 'sh: 1: drbdadm: not found\n' });
-    h.on(/^rm -f \/tmp\/\.drbd-check-/, { code: 0 });
+    h.on(/^rm -f -- \/tmp\/\.drbd-check-/, { code: 0 });
     const r = await drbdResource({ name: 'replicate', content }).run(moduleContext(h, { check: true }));
     expect(r).to.deep.include({ changed: true, msg: 'would create /etc/drbd.d/replicate.res (drbdadm is not installed yet: checked on the real run)' });
     expect(h.files.has('/etc/drbd.d/replicate.res')).to.equal(false);
