@@ -30,6 +30,7 @@ export type SettingName =
   | 'rpl_semi_sync_master_wait_point'
   | 'rpl_semi_sync_master_timeout'
   | 'rpl_semi_sync_master_wait_no_slave'
+  | 'sync_binlog'
   | 'rpl_semi_sync_master_enabled'
   | 'rpl_semi_sync_slave_enabled';
 
@@ -43,6 +44,7 @@ const DYNAMIC: readonly SettingName[] = [
   'replicate_do_db',
   'auto_increment_increment',
   'auto_increment_offset',
+  'sync_binlog',
   'rpl_semi_sync_master_wait_point',
   'rpl_semi_sync_master_timeout',
   'rpl_semi_sync_master_wait_no_slave',
@@ -106,6 +108,7 @@ async function readState(host: string, ctx: ModuleContext, login: MysqlLogin | u
     rpl_semi_sync_master_wait_point: l.semiSync.rpl_semi_sync_master_wait_point ?? '',
     rpl_semi_sync_master_timeout: l.semiSync.rpl_semi_sync_master_timeout ?? '',
     rpl_semi_sync_master_wait_no_slave: l.semiSync.rpl_semi_sync_master_wait_no_slave ?? '',
+    sync_binlog: l.semiSync.sync_binlog ?? '',
     rpl_semi_sync_master_enabled: l.semiSync.rpl_semi_sync_master_enabled ?? '',
     rpl_semi_sync_slave_enabled: l.semiSync.rpl_semi_sync_slave_enabled ?? '',
   };

@@ -34,17 +34,24 @@ export interface LiveIdentity {
   readonly gtidDomainId: number;
   readonly gtidBinlogPos: string;
   readonly gtidSlavePos: string;
-  /** The semi-sync settings as SHOW GLOBAL VARIABLES prints them (ON/OFF, AFTER_SYNC, ms); none on a server without them. */
+  /**
+   * The semi-sync settings and sync_binlog as SHOW GLOBAL VARIABLES prints them (ON/OFF, AFTER_SYNC, ms, 0/1);
+   * the semi-sync ones missing on a server without them.
+   */
   readonly semiSync: Readonly<Partial<Record<SemiSyncVariable, string>>>;
 }
 
-/** The semi-synchronous replication settings read live (built into MariaDB since 10.3.3). */
+/**
+ * The semi-synchronous replication settings read live (built into MariaDB since 10.3.3), and sync_binlog: what a
+ * commit acknowledged to a client is safe against (the peer's relay log, this node's own binary log on disk).
+ */
 export const SEMI_SYNC_VARIABLES = [
   'rpl_semi_sync_master_enabled',
   'rpl_semi_sync_slave_enabled',
   'rpl_semi_sync_master_wait_point',
   'rpl_semi_sync_master_timeout',
   'rpl_semi_sync_master_wait_no_slave',
+  'sync_binlog',
 ] as const;
 export type SemiSyncVariable = (typeof SEMI_SYNC_VARIABLES)[number];
 

@@ -26,6 +26,7 @@ const OWNED_NAMES = new Set([
   'rpl_semi_sync_master_wait_point',
   'rpl_semi_sync_master_timeout',
   'rpl_semi_sync_master_wait_no_slave',
+  'sync_binlog',
 ]);
 
 export interface NodeSettingsInput {
@@ -79,6 +80,10 @@ export function nodeSettings(n: NodeSettingsInput): NodeSettings {
       auto_increment_offset: n.position,
       bind_address: n.bindAddress,
       port: n.port,
+      // The binary log on disk at every commit: a node that loses power keeps every transaction it acknowledged
+      // in its log, so the peer's replica of it never points past the log's end (MariaDB's default, 0, lost the
+      // tail on the lab's power cut and broke replication from the cut node).
+      sync_binlog: 1,
       // Each node is both source and replica of the other: both sides on (or off) for both directions.
       rpl_semi_sync_master_enabled: n.semiSync ? 'ON' : 'OFF',
       rpl_semi_sync_slave_enabled: n.semiSync ? 'ON' : 'OFF',

@@ -123,7 +123,7 @@ function siteHost(name: string, shared: Shared): FakeConnection {
     };
     // Semi-sync as the role sets it, printed as SHOW GLOBAL VARIABLES prints it.
     const semiSync = mysqlXml(
-      Object.entries({ rpl_semi_sync_master_enabled: 'ON', rpl_semi_sync_master_timeout: '10000', rpl_semi_sync_master_wait_point: 'AFTER_SYNC', rpl_semi_sync_slave_enabled: 'ON', rpl_semi_sync_master_wait_no_slave: 'OFF' }).map(
+      Object.entries({ rpl_semi_sync_master_enabled: 'ON', rpl_semi_sync_master_timeout: '10000', rpl_semi_sync_master_wait_point: 'AFTER_SYNC', rpl_semi_sync_slave_enabled: 'ON', rpl_semi_sync_master_wait_no_slave: 'OFF', sync_binlog: '1' }).map(
         ([Variable_name, Value]) => ({ Variable_name, Value }),
       ),
     );

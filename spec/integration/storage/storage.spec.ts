@@ -64,8 +64,16 @@ async function bothSides(...conns: Connection[]): Promise<string> {
 }
 const sha256 = async (conn: Connection, file: string): Promise<string> => (await sh(conn, `sha256sum ${file}`)).split(' ')[0]!;
 
-/** Records the writer had acknowledged when the power was cut, for the rejoin test. */
+/** Records and rows the writers had acknowledged when the power was cut, for the rejoin test. */
 let ackedAtCut = 0;
+let ackedRowsAtCut = 0;
+/** The power-cut rows' ids on a node, one per line. */
+const rowIds = (c: Connection): Promise<string> => sh(c, `mysql -N -e 'SELECT id FROM ${ROWS_TABLE} ORDER BY id'`);
+/** Both replication threads of a node run (SHOW SLAVE STATUS). */
+const replicating = async (c: Connection): Promise<boolean> => {
+  const t = await sh(c, 'mysql -e "SHOW SLAVE STATUS\\G"');
+  return /Slave_IO_Running: Yes/.test(t) && /Slave_SQL_Running: Yes/.test(t);
+};
 /** corosync-qdevice's view of the arbiter on a node: `State: Connected` once its vote reaches corosync-qnetd. */
 const qdeviceState = async (c: Connection): Promise<string> => /^State:\s+(\S+)/m.exec((await c.exec('corosync-qdevice-tool -s')).stdout)?.[1] ?? 'none';
 /** `Quorate: Yes|No` from corosync-quorumtool (it exits non-zero when not quorate: the output is what counts). */
@@ -227,14 +235,14 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     expect(lost, `acknowledged records missing on vprotect2 (of ${acked})`).to.deep.equal([]);
     // Semi-synchronous replication: each acknowledged row was in vprotect2's relay log before its commit returned;
     // vprotect2 applies what it holds (its SQL thread may still be at it).
-    const ids = (): Promise<string> => sh(v2, `mysql -N -e 'SELECT id FROM ${ROWS_TABLE}'`);
-    const lostRows = missingRows(ackedRows, await eventually(ids, (t) => missingRows(ackedRows, t).length === 0, 60));
+    const lostRows = missingRows(ackedRows, await eventually(() => rowIds(v2), (t) => missingRows(ackedRows, t).length === 0, 60));
     expect(lostRows, `committed rows missing on vprotect2 (of ${ackedRows})`).to.deep.equal([]);
     console.log(`      ${acked} acknowledged records and ${ackedRows} committed rows, all on vprotect2; API back on the floating IP ${((Date.now() - t0) / 1000).toFixed(0)} s after the writers started`);
     ackedAtCut = acked;
+    ackedRowsAtCut = ackedRows;
   });
 
-  it('the cut node, started again, resyncs to UpToDate/UpToDate and takes its resources back with every acknowledged record', async function () {
+  it('the cut node, started again, resyncs to UpToDate/UpToDate and takes its resources back with every acknowledged record; MariaDB replicates both ways again with the same rows on both', async function () {
     this.timeout(15 * 60_000);
     const acked = ackedAtCut;
     await lab.restart('vprotect1');
@@ -248,6 +256,12 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     expect(await eventually(apiOnVip, (h) => h === 'vprotect1', 120), 'the API on the floating IP after the failback').to.equal('vprotect1');
     const lostBack = missingRecords(acked, await sh(v1, `cat ${RECORDS_FILE}`));
     expect(lostBack, 'acknowledged records missing on vprotect1 after it took its resources back').to.deep.equal([]);
+    // MariaDB: the cut node kept every row it acknowledged (sync_binlog=1: its binary log holds them), both
+    // replicas run again without a repair, and the two databases hold the same rows (nothing diverged).
+    for (const c of [v1, v2]) expect(await eventually(() => replicating(c), (ok) => ok, 180), `${c.host} replicates its peer after the rejoin`).to.equal(true);
+    const same = await eventually(async () => [await rowIds(v1), await rowIds(v2)], ([a, b]) => a === b, 60);
+    expect(same[0], 'the power-cut rows on vprotect1 and on vprotect2').to.equal(same[1]);
+    expect(missingRows(ackedRowsAtCut, same[0]!), `committed rows missing on vprotect1 after its rejoin (of ${ackedRowsAtCut})`).to.deep.equal([]);
     const state = parseCrmMon(await sh(v2, 'crm_mon --one-shot --inactive --output-as=xml'));
     expect(state.nodes.map((n) => [n.name, n.online])).to.deep.equal([
       ['vprotect1', true],
@@ -381,7 +395,7 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
       const r = await runPlaybook(site, lab.inventoryDir);
       expect(r.code).to.equal(2);
       const stopped = results(r).filter((e) => e.status === 'failed' || e.status === 'unreachable');
-      expect(stopped.map((e) => `${e.host}: ${e.task.name}`).sort(), 'site.ts stops at the split-brain check and nowhere else').to.deep.equal([`vprotect1: ${SPLIT}`, `vprotect2: ${SPLIT}`]);
+      expect(stopped.map((e) => `${e.host}: ${e.task.name}`).sort(), `site.ts stops at the split-brain check and nowhere else (${stopped.map((e) => `${e.host}: ${e.msg ?? ''}`).join(' | ')})`).to.deep.equal([`vprotect1: ${SPLIT}`, `vprotect2: ${SPLIT}`]);
       expect(stopped.map((e) => e.msg ?? '').every((m) => m.startsWith('DRBD split brain on resource replicate'))).to.equal(true);
       expect(results(r).filter((e) => e.task.role === 'drbd' && e.status === 'changed')).to.deep.equal([]);
       // Neither side resynced, discarded or moved on: both data generations as they were, both still apart.

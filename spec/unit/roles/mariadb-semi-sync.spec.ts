@@ -13,7 +13,7 @@ const live: NonNullable<MysqlSurvey['live']> = {
   version: '10.11.19-MariaDB', datadir: '/var/lib/mysql/', serverId: 1, logBin: true, logBinBasename: '/var/lib/mysql/mysqld-bin',
   relayLogBasename: '/var/lib/mysql/mysqld-relay-bin', relayLogSet: false, binlogFormat: 'MIXED', replicateDoDb: 'vprotect',
   autoIncrementIncrement: 1, autoIncrementOffset: 1, bindAddress: '0.0.0.0', port: 3306, gtidDomainId: 0, gtidBinlogPos: '', gtidSlavePos: '',
-  semiSync: { rpl_semi_sync_master_enabled: 'OFF', rpl_semi_sync_slave_enabled: 'OFF', rpl_semi_sync_master_wait_point: 'AFTER_COMMIT', rpl_semi_sync_master_timeout: '10000', rpl_semi_sync_master_wait_no_slave: 'ON' },
+  semiSync: { rpl_semi_sync_master_enabled: 'OFF', rpl_semi_sync_slave_enabled: 'OFF', rpl_semi_sync_master_wait_point: 'AFTER_COMMIT', rpl_semi_sync_master_timeout: '10000', rpl_semi_sync_master_wait_no_slave: 'ON', sync_binlog: '0' },
 };
 const survey = (extra: Partial<MysqlSurvey> = {}): MysqlSurvey => ({ changed: false, running: true, live, binaryLogs: [], commandLine: [], ...extra });
 const settings = (semiSync: boolean, semiSyncTimeoutMs = 10000) =>
@@ -35,7 +35,7 @@ describe('mariadb_master_master: semi-synchronous replication', () => {
     const text = dropIn(true);
     expect(text).to.contain('[mysqld]\nserver_id = 1\nlog_bin = mysqld-bin\nrelay_log = mysqld-relay-bin\n');
     expect(text).to.match(
-      /\nport = 3306\n(#[^\n]*\n)+rpl_semi_sync_master_enabled = ON\nrpl_semi_sync_slave_enabled = ON\nrpl_semi_sync_master_wait_point = AFTER_SYNC\nrpl_semi_sync_master_timeout = 10000\nrpl_semi_sync_master_wait_no_slave = OFF\n$/,
+      /\nport = 3306\n(#[^\n]*\n)+sync_binlog = 1\n(#[^\n]*\n)+rpl_semi_sync_master_enabled = ON\nrpl_semi_sync_slave_enabled = ON\nrpl_semi_sync_master_wait_point = AFTER_SYNC\nrpl_semi_sync_master_timeout = 10000\nrpl_semi_sync_master_wait_no_slave = OFF\n$/,
     );
   });
 

@@ -14,12 +14,12 @@ type Node = keyof typeof PEER;
 /** The semi-sync variables as SHOW GLOBAL VARIABLES prints them on a server the role has set up. */
 const CONVERGED = {
   rpl_semi_sync_master_enabled: 'ON', rpl_semi_sync_master_timeout: '10000', rpl_semi_sync_master_wait_point: 'AFTER_SYNC', rpl_semi_sync_slave_enabled: 'ON',
-  rpl_semi_sync_master_wait_no_slave: 'OFF',
+  rpl_semi_sync_master_wait_no_slave: 'OFF', sync_binlog: '1',
 };
 /** MariaDB 10.11's defaults: asynchronous. */
 const DEFAULTS = {
   rpl_semi_sync_master_enabled: 'OFF', rpl_semi_sync_master_timeout: '10000', rpl_semi_sync_master_wait_point: 'AFTER_COMMIT', rpl_semi_sync_slave_enabled: 'OFF',
-  rpl_semi_sync_master_wait_no_slave: 'ON',
+  rpl_semi_sync_master_wait_no_slave: 'ON', sync_binlog: '0',
 };
 
 /** What the role wants of `name` (the other settings already as they are live). */
@@ -36,6 +36,7 @@ const wanted = (name: Node, over: Partial<ServerSettings> = {}): ServerSettings 
   rpl_semi_sync_master_wait_point: 'AFTER_SYNC',
   rpl_semi_sync_master_timeout: 10000,
   rpl_semi_sync_master_wait_no_slave: 'OFF',
+  sync_binlog: 1,
   rpl_semi_sync_master_enabled: 'ON',
   rpl_semi_sync_slave_enabled: 'ON',
   ...over,
@@ -69,7 +70,7 @@ async function settle(v1: MysqlHost, v2: MysqlHost, want: Readonly<Record<Node, 
 
 const both = (over: Partial<ServerSettings> = {}): Record<Node, ServerSettings> => ({ vprotect1: wanted('vprotect1', over), vprotect2: wanted('vprotect2', over) });
 const ENABLE = [
-  "STOP SLAVE;\nSET GLOBAL rpl_semi_sync_master_wait_point = 'AFTER_SYNC';\nSET GLOBAL rpl_semi_sync_master_wait_no_slave = 'OFF';\nSET GLOBAL rpl_semi_sync_master_enabled = 'ON';\nSET GLOBAL rpl_semi_sync_slave_enabled = 'ON';\nSTART SLAVE;",
+  "STOP SLAVE;\nSET GLOBAL sync_binlog = 1;\nSET GLOBAL rpl_semi_sync_master_wait_point = 'AFTER_SYNC';\nSET GLOBAL rpl_semi_sync_master_wait_no_slave = 'OFF';\nSET GLOBAL rpl_semi_sync_master_enabled = 'ON';\nSET GLOBAL rpl_semi_sync_slave_enabled = 'ON';\nSTART SLAVE;",
 ];
 
 describe('mysql_settings: semi-synchronous replication', () => {
@@ -79,14 +80,14 @@ describe('mysql_settings: semi-synchronous replication', () => {
     expect([...changingSql(v1.sql), ...changingSql(v2.sql)]).to.deep.equal([]);
     // Read as SHOW prints them (ON/OFF), not as SELECT @@ does (1/0).
     expect(v1.sql[0]).to.contain(
-      "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('rpl_semi_sync_master_enabled', 'rpl_semi_sync_slave_enabled', 'rpl_semi_sync_master_wait_point', 'rpl_semi_sync_master_timeout', 'rpl_semi_sync_master_wait_no_slave');",
+      "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('rpl_semi_sync_master_enabled', 'rpl_semi_sync_slave_enabled', 'rpl_semi_sync_master_wait_point', 'rpl_semi_sync_master_timeout', 'rpl_semi_sync_master_wait_no_slave', 'sync_binlog');",
     );
   });
 
   it('MariaDB spelling the same values otherwise (on, 1, after_sync) is not a change', async () => {
     const spelled = {
       rpl_semi_sync_master_enabled: '1', rpl_semi_sync_master_timeout: '10000', rpl_semi_sync_master_wait_point: 'after_sync', rpl_semi_sync_slave_enabled: 'on',
-      rpl_semi_sync_master_wait_no_slave: '0',
+      rpl_semi_sync_master_wait_no_slave: '0', sync_binlog: '1',
     };
     const [v1, v2] = [server('vprotect1', spelled), server('vprotect2', CONVERGED)];
     expect((await settle(v1, v2, both({ rpl_semi_sync_master_enabled: 'on' }))).changed).to.equal(false);
@@ -105,7 +106,7 @@ describe('mysql_settings: semi-synchronous replication', () => {
   it('--check says which settings go live, no restart, and sends nothing', async () => {
     const [v1, v2] = [server('vprotect1', DEFAULTS), server('vprotect2', DEFAULTS)];
     const r = await settle(v1, v2, both(), true);
-    const semi = 'rpl_semi_sync_master_wait_point AFTER_COMMIT -> AFTER_SYNC, rpl_semi_sync_master_wait_no_slave ON -> OFF, rpl_semi_sync_master_enabled OFF -> ON, rpl_semi_sync_slave_enabled OFF -> ON';
+    const semi = 'sync_binlog 0 -> 1, rpl_semi_sync_master_wait_point AFTER_COMMIT -> AFTER_SYNC, rpl_semi_sync_master_wait_no_slave ON -> OFF, rpl_semi_sync_master_enabled OFF -> ON, rpl_semi_sync_slave_enabled OFF -> ON';
     expect(r).to.deep.include({
       changed: true,
       msg:
@@ -127,7 +128,7 @@ describe('mysql_settings: semi-synchronous replication', () => {
   it('a replica whose IO thread is still connecting (SQL stopped) gets its IO thread restarted alone; a server that replicates nothing, the SETs only', async () => {
     const [v1, v2] = [server('vprotect1', DEFAULTS, 'Connecting'), server('vprotect2', DEFAULTS, 'none')];
     await settle(v1, v2, both());
-    const sets = "SET GLOBAL rpl_semi_sync_master_wait_point = 'AFTER_SYNC';\nSET GLOBAL rpl_semi_sync_master_wait_no_slave = 'OFF';\nSET GLOBAL rpl_semi_sync_master_enabled = 'ON';\nSET GLOBAL rpl_semi_sync_slave_enabled = 'ON';";
+    const sets = "SET GLOBAL sync_binlog = 1;\nSET GLOBAL rpl_semi_sync_master_wait_point = 'AFTER_SYNC';\nSET GLOBAL rpl_semi_sync_master_wait_no_slave = 'OFF';\nSET GLOBAL rpl_semi_sync_master_enabled = 'ON';\nSET GLOBAL rpl_semi_sync_slave_enabled = 'ON';";
     expect(changingSql(v1.sql)).to.deep.equal([`${sets}\nSTOP SLAVE IO_THREAD;\nSTART SLAVE IO_THREAD;`]);
     expect(changingSql(v2.sql)).to.deep.equal([sets]);
   });
@@ -140,7 +141,7 @@ describe('mysql_settings: semi-synchronous replication', () => {
 });
 
 describe('mysql_survey: the semi-sync variables', () => {
-  it('takes the five the role sets from SHOW GLOBAL VARIABLES, nothing else; a server without them has none', () => {
+  it('takes the six the role sets from SHOW GLOBAL VARIABLES, nothing else; a server without them has none', () => {
     const rows = [...Object.entries(CONVERGED), ['rpl_semi_sync_slave_trace_level', '32']].map(([Variable_name, Value]) => ({ Variable_name: Variable_name!, Value: Value! }));
     expect(semiSyncOf(rows)).to.deep.equal(CONVERGED);
     expect(semiSyncOf([])).to.deep.equal({});
@@ -150,6 +151,7 @@ describe('mysql_survey: the semi-sync variables', () => {
     const [v1, v2] = [server('vprotect1', {}), server('vprotect2', CONVERGED)];
     const r = await settle(v1, v2, both(), true);
     expect(r.nodes[0]!.live).to.deep.equal({
+      sync_binlog: ['(off)', '1'],
       rpl_semi_sync_master_wait_point: ['(off)', 'AFTER_SYNC'],
       rpl_semi_sync_master_timeout: ['(off)', '10000'],
       rpl_semi_sync_master_wait_no_slave: ['(off)', 'OFF'],
