@@ -27,6 +27,8 @@ export interface DrbdPrimaryParams {
 export interface DrbdPrimaryResult extends ModuleResult {
   readonly status: DrbdStatus;
   readonly forced: boolean;
+  /** A connected peer that is Primary already: nothing was promoted here (one Primary, where the cluster put it). */
+  readonly peerPrimary?: string;
 }
 
 function describePeers(s: DrbdStatus): string {
@@ -62,6 +64,12 @@ export const drbdPrimary = defineModule<DrbdPrimaryParams, DrbdPrimaryResult>({
     if (!ctx.check && s.role !== 'Primary' && (s.diskState === 'UpToDate' || (p.initialSync && s.diskState === 'Inconsistent')))
       s = await awaitPeers(() => readDrbdStatus(ctx, p.resource), s, p.connectTimeoutSeconds ?? 60);
     if (s.role === 'Primary') return { changed: false, msg: `${p.resource} is Primary`, status: s, forced: false };
+    // The peer serves the data (the cluster moved it there after a fail-over): one Primary is the rule and where it
+    // runs is the cluster manager's call, so this is no initial sync and nothing to promote (DRBD would refuse).
+    const primaryPeer = s.peers.find((x) => x.connection === 'Connected' && x.role === 'Primary');
+    if (primaryPeer) {
+      return { changed: false, msg: `${primaryPeer.name} is Primary (where the cluster runs the data): nothing to promote on ${ctx.host}`, status: s, forced: false, peerPrimary: primaryPeer.name };
+    }
     const upToDatePeer = s.peers.find((x) => x.diskState === 'UpToDate');
     let force = false;
     if (s.diskState !== 'UpToDate') {

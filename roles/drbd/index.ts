@@ -7,7 +7,7 @@ import { packageModule } from '../../modules/package';
 import { file } from '../../modules/file';
 import { command, type CommandResult } from '../../modules/command';
 import { shell } from '../../modules/shell';
-import { drbdMd, drbdPrimary, drbdResource, drbdUp } from '../../modules/drbd';
+import { drbdMd, drbdPrimary, drbdResource, drbdUp, type DrbdPrimaryResult } from '../../modules/drbd';
 import { filesystem, type FilesystemResult } from '../../modules/storage';
 import { sh } from '../../engine/shell';
 import { isPreferred, nodeAddress } from '../shared/cluster';
@@ -113,10 +113,12 @@ export const drbd = role({
               name: 'Initial sync from the preferred node',
               when: (h) => isPreferred(h),
               action: (h) => drbdPrimary({ resource: h.vars.drbd_resource, initialSync: true, connectTimeoutSeconds: h.vars.drbd_connect_timeout }),
+              register: 'drbd_primary',
             }),
             task<FilesystemResult>({
               name: 'Filesystem on the DRBD device (refuses an existing one unless data_force_mkfs)',
-              when: (h) => isPreferred(h) && !h.vars.vdo_enabled,
+              // Not while the peer is Primary: it serves the filesystem (a Secondary's device cannot be read).
+              when: (h) => isPreferred(h) && !h.vars.vdo_enabled && h.registered<DrbdPrimaryResult>('drbd_primary')?.peerPrimary === undefined,
               action: (h) =>
                 filesystem({
                   device: h.vars.drbd_device,

@@ -109,8 +109,15 @@ describe('drbd_primary', () => {
     expect(changing(h)).to.deep.equal(['drbdadm primary replicate']);
   });
 
+  it('promotes nothing while the connected peer is Primary (the cluster runs the data there after a fail-over), and says so', async () => {
+    const h = drbdHost(undefined, { json: JSON9 }); // vprotect1 Secondary, vprotect2 Primary, both UpToDate
+    const r = await drbdPrimary({ resource: 'replicate', initialSync: true }).run(moduleContext(h));
+    expect(r).to.deep.include({ changed: false, forced: false, peerPrimary: 'vprotect2', msg: 'vprotect2 is Primary (where the cluster runs the data): nothing to promote on vprotect1' });
+    expect(changing(h)).to.deep.equal([]);
+  });
+
   it('refuses --force when a peer holds UpToDate data, naming it', async () => {
-    const local = JSON9.replace('"disk-state": "UpToDate"', '"disk-state": "Inconsistent"');
+    const local = JSON9.replace('"disk-state": "UpToDate"', '"disk-state": "Inconsistent"').replace('"peer-role": "Primary"', '"peer-role": "Secondary"');
     const h = drbdHost(undefined, { json: local });
     expect(await failure(drbdPrimary({ resource: 'replicate', initialSync: true }).run(moduleContext(h)))).to.equal(
       "refusing `drbdadm primary --force replicate` on vprotect1: it is only for the initial sync, when this disk and every connected peer's " +
