@@ -274,7 +274,8 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     // gives its vote to one half (ffsplit; the heuristic passes where the floating IP is): vprotect2 loses quorum
     // and, with no-quorum-policy=stop, stops what it runs instead of promoting DRBD.
     this.timeout(15 * 60_000);
-    await eventually(() => drbdState(v1), (s) => synced(s) && /role:Primary/.test(s), 120);
+    const start = await eventually(() => drbdState(v1), (s) => synced(s) && /role:Primary/.test(s), 120);
+    expect(start, `vprotect1 Primary and in sync before the partition (${await bothSides(v1, v2)})`).to.match(/role:Primary/).and.match(/peer-disk:UpToDate/);
     for (const c of [v1, v2]) expect(await eventually(() => qdeviceState(c), (st) => st === 'Connected', 60), `${c.host}'s corosync-qdevice`).to.equal('Connected');
     const FILE = '/vprotect_data/written-during-arbitrated-partition.txt';
     const roleOf = (text: string): string => parseStatusText(text, 'replicate')?.role ?? 'down';
