@@ -52,6 +52,8 @@ const DYNAMIC: readonly SettingName[] = [
   'rpl_semi_sync_slave_enabled',
 ];
 const STATIC: readonly SettingName[] = ['log_bin', 'relay_log', 'bind_address', 'port'];
+/** Every setting this module brings a server to: what a role owning them must set in one place only. */
+export const SETTING_NAMES: readonly SettingName[] = [...DYNAMIC, ...STATIC];
 
 export interface SettingsNode {
   readonly host: string;

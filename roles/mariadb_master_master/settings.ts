@@ -5,29 +5,13 @@
 import * as path from 'node:path';
 import type { MysqlSurvey } from '../../modules/mysql/survey';
 import type { OptionLine } from '../../modules/mysql/option-files';
-import type { ServerSettings } from '../../modules/mysql/settings';
+import { SETTING_NAMES, type ServerSettings } from '../../modules/mysql/settings';
 
 /** The drop-in's name: after Debian's 50-server.cnf and RHEL's server.cnf, so it is read last. */
 export const DROP_IN = '60-vprotect-replication.cnf';
 
 /** Options that name one of the owned settings (and so must be set in the drop-in only). */
-const OWNED_NAMES = new Set([
-  'server_id',
-  'log_bin',
-  'relay_log',
-  'binlog_format',
-  'replicate_do_db',
-  'auto_increment_increment',
-  'auto_increment_offset',
-  'bind_address',
-  'port',
-  'rpl_semi_sync_master_enabled',
-  'rpl_semi_sync_slave_enabled',
-  'rpl_semi_sync_master_wait_point',
-  'rpl_semi_sync_master_timeout',
-  'rpl_semi_sync_master_wait_no_slave',
-  'sync_binlog',
-]);
+const OWNED_NAMES: ReadonlySet<string> = new Set(SETTING_NAMES);
 
 export interface NodeSettingsInput {
   readonly name: string;

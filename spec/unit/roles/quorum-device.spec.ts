@@ -5,21 +5,11 @@ import { expect } from 'chai';
 import YAML from 'yaml';
 import { sh } from '../../../engine/shell';
 import { site } from '../../../playbooks/site';
-import { removeTempDirs, runMain, SITE_GROUP_VARS, tempDir } from '../../support/cli-harness';
+import { removeTempDirs, runMain, SITE_GROUP_VARS, SITE_HOSTS_YML, tempDir } from '../../support/cli-harness';
 import { siteCluster } from '../../support/site-host';
 
-const HOSTS_YML = [
-  'all:',
-  '  children:',
-  '    cluster:',
-  '      hosts:',
-  '        vprotect1: {ansible_host: 198.18.0.11}',
-  '        vprotect2: {ansible_host: 198.18.0.12}',
-  '    qnetd:',
-  '      hosts:',
-  '        arbiter: {ansible_host: 198.18.0.10}',
-  '',
-].join('\n');
+/** The site pair and an arbiter in group qnetd. */
+const HOSTS_YML = `${SITE_HOSTS_YML}    qnetd:\n      hosts:\n        arbiter: {ansible_host: 198.18.0.10}\n`;
 
 async function run(vars: Readonly<Record<string, unknown>>, argv: readonly string[] = []) {
   const dir = tempDir({ 'hosts.yml': HOSTS_YML, 'group_vars/all.yml': YAML.stringify({ ...SITE_GROUP_VARS, ...vars }) });
