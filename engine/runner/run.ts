@@ -56,6 +56,8 @@ interface TaskRun {
 
 class Run {
   private readonly states = new Map<HostName, HostState>();
+  /** Hosts some play ran on: the recap's lines (a host only delegated to has none, as in Ansible). */
+  private readonly played = new Set<HostName>();
   private readonly redactor = new Redactor();
   private readonly executor: TaskExecutor;
   private readonly batchEnv: BatchEnv;
@@ -114,7 +116,7 @@ class Run {
     } finally {
       await Promise.all([...this.states.values()].map((s) => s.close()));
     }
-    const stats = Object.fromEntries([...this.states].map(([h, s]) => [h, s.stats]));
+    const stats = Object.fromEntries([...this.states].filter(([h]) => this.played.has(h)).map(([h, s]) => [h, s.stats]));
     const all = [...this.states.values()];
     const exitCode = all.some((s) => s.unreachable) ? 4 : all.some((s) => s.failed) ? 2 : this.aborted ? 130 : 0;
     await this.emit({ type: 'recap', stats, exitCode });
@@ -123,6 +125,7 @@ class Run {
   }
 
   private async runPlay(p: PlannedPlay): Promise<void> {
+    p.hosts.forEach((h) => this.played.add(h));
     const hosts = p.hosts.map((h) => this.state(h)).filter((s) => s.active);
     if (!hosts.length) {
       const limit = this.plan.limit;
