@@ -17,11 +17,15 @@ export interface NewRow {
   readonly writtenOn: string;
 }
 
-/** Creates the table when absent, inserts the row, and selects its id (the last result set). */
+/** How long the drills' rows stay: a history to read, not one row per drill forever. */
+export const PROBE_ROWS_KEPT_DAYS = 90;
+
+/** Creates the table when absent, inserts the row, drops rows older than the kept days, and selects the new id (the last result set). */
 export const insertRow = (table: string, row: NewRow): string =>
   `${createTable(table)};\n` +
   `INSERT INTO ${sqlIdent(table)} (run_id, file_path, file_sha256, written_on) VALUES (` +
   `${sqlString(row.runId)}, ${row.file ? sqlString(row.file.path) : 'NULL'}, ${row.file ? sqlString(row.file.sha256) : 'NULL'}, ${sqlString(row.writtenOn)});\n` +
+  `DELETE FROM ${sqlIdent(table)} WHERE written_at < NOW() - INTERVAL ${PROBE_ROWS_KEPT_DAYS} DAY;\n` +
   'SELECT LAST_INSERT_ID() AS id;';
 
 const COLUMNS = 'id, run_id, file_path, file_sha256';

@@ -49,6 +49,8 @@ describe('probe_record_write and probe_record_check', () => {
       'mysql -X vprotect',
     ]);
     expect(m.sql[0]).to.contain(`INSERT INTO \`ha_drill_probe\` (run_id, file_path, file_sha256, written_on) VALUES ('${r.record!.runId}', '${FILE}', '${sha256(content)}', 'vprotect1');`);
+    // The drills' history is kept for 90 days, not forever (one row per drill).
+    expect(m.sql[0]).to.contain('DELETE FROM `ha_drill_probe` WHERE written_at < NOW() - INTERVAL 90 DAY;\nSELECT LAST_INSERT_ID() AS id;');
 
     const dry = mysqlHost('vprotect1', []);
     const checked = await probeRecordWrite({ database: 'vprotect', table: 'ha_drill_probe', dataMount: '/vprotect_data' }).run(moduleContext(dry.host, { check: true }));
