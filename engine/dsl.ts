@@ -65,6 +65,11 @@ export interface TaskOptions<V, R extends ModuleResult, I> {
   readonly become?: boolean;
   /** Seconds before the task fails on a host as hung. */
   readonly timeout?: number;
+  /**
+   * false: the task runs for real under --check too (Ansible's `check_mode: false`), for a read whose answer
+   * later tasks decide on (a version probe): it must change nothing.
+   */
+  readonly checkMode?: false;
 }
 
 export interface FailureDetail {

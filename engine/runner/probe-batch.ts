@@ -151,7 +151,8 @@ export class ProbeBatch {
         const view = this.env.views.of(h.name, t.scope, p.hosts, ahead);
         const skipped = [...t.scope.when, o.when].some((w) => w && !w(view));
         const action = skipped ? undefined : typeof o.action === 'function' ? o.action(view, undefined) : o.action;
-        const probe = action && !(this.env.check && !action.checkMode) ? action.probe?.({ check: this.env.check, diff: this.env.diff }) : undefined;
+        const check = this.env.check && o.checkMode !== false;
+        const probe = action && !(check && !action.checkMode) ? action.probe?.({ check, diff: this.env.diff }) : undefined;
         if (ahead.tripped) break;
         entry = { readAt: this.tasks[from]!, skipped, action, probe, paths: [] };
       } catch {

@@ -64,6 +64,8 @@ interface ContextOptions {
   readonly noLog?: boolean;
   readonly become: boolean;
   readonly timeoutMs: number;
+  /** --check, unless the task runs for real under it (checkMode: false). */
+  readonly check: boolean;
 }
 
 /** Where a task runs on a host: its play, its reference in the event stream and, for a task, its probe batch. */
@@ -111,13 +113,14 @@ export class TaskExecutor {
       let failure: string | undefined;
       for (const item of items) {
         const action: Action = batched?.skipped === false ? batched.action : typeof o.action === 'function' ? o.action(view, item) : o.action;
-        if (settings.check && !action.checkMode) {
+        const check = settings.check && o.checkMode !== false;
+        if (check && !action.checkMode) {
           h.stats.skipped += 1;
           await this.env.emit({ type: 'result', task: ref, host: h.name, status: 'skipped', msg: `check mode: module ${action.module} cannot predict its changes`, durationMs: Date.now() - t0 });
           return;
         }
         if (settings.verbosity >= 2 && !o.noLog) await this.env.emit({ type: 'log', host: h.name, line: `${action.module}: ${action.describe}` });
-        const ctx = this.context({ host: h, exec, facts, noLog: o.noLog, become: taskBecome(t, settings.become), timeoutMs: this.timeoutSeconds(o) * 1000 });
+        const ctx = this.context({ host: h, exec, facts, noLog: o.noLog, become: taskBecome(t, settings.become), timeoutMs: this.timeoutSeconds(o) * 1000, check });
         const outcome = await this.attempt({ action, ctx, opts: o, view, batched: batched?.skipped === false ? batched : undefined });
         results.push(outcome.result);
         if (outcome.error !== undefined) {
@@ -252,7 +255,7 @@ export class TaskExecutor {
       host: c.exec.name,
       conn: verbose ? verboseConnection(c.exec.connection(), log) : c.exec.connection(),
       facts: c.facts,
-      check: this.env.settings.check,
+      check: c.check,
       diff: this.env.settings.diff,
       become: c.become,
       hostCache: c.exec.hostCache,

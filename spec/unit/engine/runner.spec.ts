@@ -277,6 +277,20 @@ describe('runner: check mode', () => {
     expect(r.results).to.deep.equal(['changed vprotect1 a', 'changed vprotect2 a', 'skipped vprotect1 raw', 'skipped vprotect2 raw']);
     expect(r.exitCode).to.equal(0);
   });
+
+  it('a task with checkMode: false runs for real under --check, with a context that says so (ansible-playbook 2.14 runs a check_mode: false command under --check)', async () => {
+    const c = two();
+    const pb = playbook('t', [
+      play({
+        name: 'p',
+        hosts: 'vprotect1',
+        tasks: [task({ name: 'probe', action: rawMark({ id: 'probe' }), checkMode: false }), task({ name: 'a', action: mark({ id: 'a', changes: true }) })],
+      }),
+    ]);
+    const r = await runFake(pb, c, { check: true });
+    expect(cmds(c, 'vprotect1')).to.deep.equal([': probe']);
+    expect(r.results).to.deep.equal(['ok vprotect1 probe', 'changed vprotect1 a']);
+  });
 });
 
 describe('runner: task options', () => {
