@@ -46,6 +46,14 @@ export function resourceFileVars(h: H): Record<string, unknown> {
 }
 
 /**
+ * Whether this host makes what sits on the DRBD device (VDO, the filesystem): the preferred node, unless its
+ * connected peer is Primary (the cluster runs the data there, and a Secondary's device cannot be opened).
+ */
+export function makesDataLayers(h: HostView<unknown> & Parameters<typeof isPreferred>[0]): boolean {
+  return isPreferred(h) && h.registered<DrbdPrimaryResult>('drbd_primary')?.peerPrimary === undefined;
+}
+
+/**
  * Mount a fresh filesystem once to give it to the vProtect user, as the how-to's `chown -R` does. It is
  * unmounted whatever chown did, and a failed chown still fails the task.
  */
@@ -89,6 +97,8 @@ export const drbd = role({
           name: 'Which DRBD dialect the host speaks',
           action: command({ argv: ['sh', '-c', DRBD_VERSION_PROBE] }),
           changedWhen: () => false,
+          // A read the resource file's dialect depends on: under --check too (else DRBD 9's, wrong on 8.4).
+          checkMode: false,
           register: 'drbd_version',
         }),
         // Into the file that already defines the resource when there is one (the how-to's vprotect.res), never a
@@ -101,24 +111,30 @@ export const drbd = role({
         }),
         block<DrbdVars>({
           name: 'the resource on its disk',
-          // Under --check on a new host drbdadm and the resource file are not there yet to ask.
-          when: (h) => !pendingInCheckMode(h, ...DRBD_PREREQUISITES),
+          // Under --check on a new host drbdadm is not there yet to ask.
+          when: (h) => !pendingInCheckMode(h, 'drbd_install'),
           tasks: [
             task({
               name: 'DRBD metadata (refuses a disk that holds data unless drbd_force_create_md)',
+              // Under --check a resource file not written yet cannot be asked about its disk.
+              when: (h) => !pendingInCheckMode(h, 'drbd_resource_file'),
               action: (h) => drbdMd({ resource: h.vars.drbd_resource, force: h.vars.drbd_force_create_md, forceVariable: 'drbd_force_create_md' }),
             }),
-            task({ name: 'Bring the resource up', action: (h) => drbdUp({ resource: h.vars.drbd_resource }) }),
+            task({
+              // A live resource (one built by hand, or before a change to the file) takes the file's settings now.
+              name: 'Bring the resource up, or a live one to its file',
+              action: (h) => drbdUp({ resource: h.vars.drbd_resource, fileChanging: pendingInCheckMode(h, 'drbd_resource_file') }),
+            }),
             task({
               name: 'Initial sync from the preferred node',
-              when: (h) => isPreferred(h),
+              when: (h) => isPreferred(h) && !pendingInCheckMode(h, 'drbd_resource_file'),
               action: (h) => drbdPrimary({ resource: h.vars.drbd_resource, initialSync: true, connectTimeoutSeconds: h.vars.drbd_connect_timeout }),
               register: 'drbd_primary',
             }),
             task<FilesystemResult>({
               name: 'Filesystem on the DRBD device (refuses an existing one unless data_force_mkfs)',
               // Not while the peer is Primary: it serves the filesystem (a Secondary's device cannot be read).
-              when: (h) => isPreferred(h) && !h.vars.vdo_enabled && h.registered<DrbdPrimaryResult>('drbd_primary')?.peerPrimary === undefined,
+              when: (h) => makesDataLayers(h) && !h.vars.vdo_enabled && !pendingInCheckMode(h, 'drbd_resource_file'),
               action: (h) =>
                 filesystem({
                   device: h.vars.drbd_device,

@@ -1,4 +1,5 @@
-// vdo (optional): the how-to's "Create VDO volume" on the DRBD device of the preferred node, its filesystem,
+// vdo (optional): the how-to's "Create VDO volume" on the DRBD device of the preferred node (unless the cluster
+// runs the data on the other one), its filesystem,
 // its configuration copied to the peer, and the vdo service left to the cluster.
 import type { HostView } from '../../engine/dsl';
 import { block, dslFor, role } from '../../engine/dsl';
@@ -11,7 +12,7 @@ import { filesystem, vdo, type FilesystemResult, type VdoResult } from '../../mo
 import { vdoImplementation } from '../../modules/storage/vdo';
 import { isPreferred, preferredNode } from '../shared/cluster';
 import { preferredNodeCheck } from '../shared/checks';
-import { DRBD_PREREQUISITES, ownFreshFilesystem } from '../drbd';
+import { DRBD_PREREQUISITES, makesDataLayers, ownFreshFilesystem } from '../drbd';
 import { pendingInCheckMode } from '../shared/check-mode';
 import { vdoVars, type VdoVars } from './vars';
 
@@ -47,7 +48,7 @@ export const vdoRole = role({
           tasks: [
             task<VdoResult>({
               name: 'VDO volume on the DRBD device (refuses a device with data unless vdo_force)',
-              when: (h) => isPreferred(h),
+              when: (h) => makesDataLayers(h),
               action: (h) =>
                 vdo({
                   name: h.vars.vdo_name,
@@ -62,7 +63,7 @@ export const vdoRole = role({
             }),
             task<FilesystemResult>({
               name: 'Filesystem on the VDO volume (refuses an existing one unless data_force_mkfs)',
-              when: (h) => isPreferred(h),
+              when: (h) => makesDataLayers(h),
               action: (h) =>
                 filesystem({
                   device: volume(h),
@@ -75,7 +76,7 @@ export const vdoRole = role({
             }),
             task({
               name: 'Give the new filesystem to the vProtect user',
-              when: (h) => isPreferred(h) && !!h.registered('vdo_mkfs')?.changed,
+              when: (h) => makesDataLayers(h) && !!h.registered('vdo_mkfs')?.changed,
               action: (h) => shell({ cmd: ownFreshFilesystem(volume(h), h.vars.data_mount, h.vars.data_owner) }),
             }),
             task({

@@ -47,6 +47,8 @@ export interface StorageHostSpec {
    * metadata, the resource up and in sync (Primary here when 'Primary'), XFS on /dev/drbd0, /vprotect_data.
    */
   readonly handBuilt?: 'Primary' | 'Secondary';
+  /** The kernel module is DRBD 8.4 (the how-to's kmod-drbd84 with drbdadm 9), not 9. */
+  readonly drbd84?: boolean;
 }
 
 type DiskState = 'Inconsistent' | 'UpToDate';
@@ -70,6 +72,13 @@ export class StorageHost {
   kernelLog = '';
   /** `drbdadm get-gi replicate` (blank: it fails, as on a resource without metadata). */
   generations = '';
+  /** The module speaks DRBD 8.4 (StorageHostSpec.drbd84). */
+  drbd84 = false;
+  /**
+   * The resource file's text the kernel's settings came from (set by up and adjust); undefined: the kernel
+   * matches whatever file the host has (a pair the role brought up before).
+   */
+  liveFrom: string | undefined;
 
   constructor(
     readonly name: string,
@@ -104,6 +113,7 @@ export function storagePair(specs: Readonly<Record<'vprotect1' | 'vprotect2', St
     host.devices.set('/dev/sdb', spec.diskSignature ?? '');
     // RHEL 9 minimal installs carry LVM (its root is on it); VDO and DRBD come from packages.
     if (spec.rhel === 9) host.packages.add('lvm2');
+    host.drbd84 = spec.drbd84 ?? false;
     script(host);
     if (spec.handBuilt) handBuilt(host, spec.handBuilt);
     state.set(name, host);
@@ -138,7 +148,7 @@ function script(h: StorageHost): void {
 
   // DRBD: version probe, resource file check, metadata, up, primary, status.
   c.on((cmd) => cmd.includes('drbdadm --version'), () => ({
-    stdout: drbdUtils() ? fixture('drbd/version-probe-9.txt') : 'MODINFO_VERSION=\n',
+    stdout: drbdUtils() ? fixture(h.drbd84 ? 'drbd/version-probe-84.txt' : 'drbd/version-probe-9.txt') : 'MODINFO_VERSION=\n',
   }));
   c.on(/^drbdadm -c \/tmp\/\.drbd-check-[0-9a-f]+\.conf dump replicate$/, () => drbd(() => ({})));
   c.on('drbdadm sh-ll-dev replicate', () =>
@@ -161,8 +171,18 @@ function script(h: StorageHost): void {
   c.on('drbdadm up replicate', () =>
     drbd(() => {
       h.up = true;
+      h.liveFrom = resourceFileText(c);
       // The DRBD device shows what the replicated data holds (the same on both nodes).
       h.devices.set('/dev/drbd0', h.peer().devices.get('/dev/drbd0') ?? '');
+      return {};
+    }),
+  );
+  // adjust's dry run lists what differs between the kernel and the file (recorded on the lab: the how-to's file
+  // live, the role's written); adjust applies it.
+  c.on('drbdadm -d adjust replicate', () => drbd(() => (h.liveFrom === undefined || h.liveFrom === resourceFileText(c) ? {} : { stdout: fixture('drbd/adjust-dry-run-84.txt') })));
+  c.on('drbdadm adjust replicate', () =>
+    drbd(() => {
+      h.liveFrom = resourceFileText(c);
       return {};
     }),
   );
@@ -236,7 +256,16 @@ function script(h: StorageHost): void {
 
 /** Whether a file drbdadm reads defines resource replicate (what the drbd_resource module's scan finds). */
 function definesReplicate(c: FakeConnection): boolean {
-  return [...c.files].some(([p, f]) => /^\/etc\/drbd\.d\/[^/.][^/]*\.res$/.test(p) && /^\s*resource\s+replicate\s*\{/m.test(f.content.toString('utf8')));
+  return resourceFileText(c) !== undefined;
+}
+
+/** The text of the .res file that defines replicate. */
+function resourceFileText(c: FakeConnection): string | undefined {
+  for (const [p, f] of c.files) {
+    const text = f.content.toString('utf8');
+    if (/^\/etc\/drbd\.d\/[^/.][^/]*\.res$/.test(p) && /^\s*resource\s+replicate\s*\{/m.test(text)) return text;
+  }
+  return undefined;
 }
 
 /** The state the how-to's DRBD steps leave (see StorageHostSpec.handBuilt). */
@@ -247,6 +276,7 @@ function handBuilt(h: StorageHost, role: 'Primary' | 'Secondary'): void {
   h.conn.file('/etc/drbd.d/vprotect.res', HOWTO_RESOURCE_FILE, { mode: 0o644 });
   h.md = true;
   h.up = true;
+  h.liveFrom = HOWTO_RESOURCE_FILE;
   h.role = role;
   h.disk = 'UpToDate';
   h.devices.set('/dev/sdb', BLKID.drbd);
@@ -307,6 +337,7 @@ const READ_ONLY: ReadonlyArray<RegExp | ((cmd: string) => boolean)> = [
   /^drbdsetup status replicate( --json)?$/,
   /^log=\$\(journalctl -k /,
   /^drbdadm get-gi replicate$/,
+  /^drbdadm -d adjust replicate$/,
   /^test -e /,
   /^id -u -- /,
   /^blkid -p -o export /,

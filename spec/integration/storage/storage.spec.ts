@@ -3,7 +3,8 @@
 // cut of the active node while a writer appends fsync'd records and the cut node's rejoin, a partition of the
 // link between the nodes with the arbiter (one half keeps quorum, the other promotes nothing), and last the same
 // partition without it, as the how-to builds the cluster (the split brain it leaves is detected, refused and
-// recovered in the test, and site.ts adds the arbiter back). One deployment, shared in order. Pending, with the reason, on a machine that cannot run UML.
+// recovered in the test, and site.ts adds the arbiter back), then DRBD as the how-to builds it, adopted live.
+// One deployment, shared in order. Pending, with the reason, on a machine that cannot run UML.
 import { expect } from 'chai';
 import type { Connection } from '../../../engine/types';
 import { parseCrmMon, runningOn } from '../../../modules/cluster_status';
@@ -109,7 +110,7 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
       /^refusing to create DRBD metadata on \/dev\/ubdb \(resource replicate\) on vprotect2: it holds an ext4 .*create-md would destroy it\. Wipe the disk yourself or set drbd_force_create_md: true$/,
     );
     // Both nodes stop there (anyErrorsFatal): nothing cluster-wide ran on vprotect1 alone.
-    expect(statusOf(r, 'Bring the resource up', 'vprotect1')).to.equal(undefined);
+    expect(statusOf(r, 'Bring the resource up, or a live one to its file', 'vprotect1')).to.equal(undefined);
     expect((await sh(v2, 'blkid -o value -s TYPE /dev/ubdb')).trim()).to.equal('ext4');
     expect(await sh(v2, 'mount -o ro /dev/ubdb /mnt && cat /mnt/keep; umount /mnt')).to.equal('precious\n');
     // What the user does once they know the disk is theirs to give: wipefs removes the signatures, dd the rest of
@@ -127,8 +128,8 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
   it('DRBD Connected and UpToDate on both, Primary on the preferred node only; XFS on /dev/drbd0 mounted there, owned by vprotect; vProtect after its data', async () => {
     const s1 = await eventually(() => drbdState(v1), synced, 120);
     const s2 = await drbdState(v2);
-    expect(s1).to.match(/role:Primary/).and.match(/replication:Established/).and.match(/peer-disk:UpToDate/);
-    expect(s2).to.match(/role:Secondary/).and.match(/^\s+disk:UpToDate/m);
+    expect(s1).to.match(/^replicate role:Primary/).and.match(/replication:Established/).and.match(/peer-disk:UpToDate/);
+    expect(s2).to.match(/^replicate role:Secondary/).and.match(/^\s+disk:UpToDate/m);
     expect(await mountOf(v1)).to.equal('/dev/drbd0 xfs');
     expect(await mountOf(v2)).to.equal('');
     expect((await sh(v1, 'stat -c %U:%G /vprotect_data')).trim()).to.equal('vprotect:vprotect');
@@ -185,7 +186,7 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     const row = async (): Promise<string> => (await v2.exec('mysql -N -e "SELECT note FROM vprotect.storage_probe WHERE id = 1"')).stdout.trim();
     expect(await eventually(row, (r) => r === 'before fail-over', 30)).to.equal('before fail-over');
     expect(await eventually(apiOnVip, (h) => h === 'vprotect2', 60)).to.equal('vprotect2');
-    expect(await drbdState(v2)).to.match(/role:Primary/);
+    expect(await drbdState(v2)).to.match(/^replicate role:Primary/);
 
     const back = await runPlaybook(failover, lab.inventoryDir, '--tags', 'failback');
     noFailures(back);
@@ -208,7 +209,7 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     expect([await version(v1), await version(v2)]).to.deep.equal(['1.1', '1.1']);
     expect(await mountOf(v1)).to.equal('/dev/drbd0 xfs');
     expect(await sha256(v1, '/vprotect_data/failover.bin')).to.equal(sum);
-    expect(await eventually(() => drbdState(v1), synced, 60)).to.match(/role:Primary/);
+    expect(await eventually(() => drbdState(v1), synced, 60)).to.match(/^replicate role:Primary/);
     for (const c of [v1, v2]) {
       const notes = async (): Promise<string> => (await c.exec('mysql -N -e "SELECT note FROM vprotect.storage_probe ORDER BY id"')).stdout;
       expect(await eventually(notes, (n) => n === 'before fail-over\nbefore the upgrade\n', 30), c.host).to.equal('before fail-over\nbefore the upgrade\n');
@@ -249,10 +250,10 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     v1 = lab.connect('vprotect1'); // the old connection died with the host
     // The preferred node takes its resources back (location INFINITY, as the how-to has it), but only once DRBD
     // has resynced it from vprotect2 and the fence constraint is lifted: it is never promoted on a stale disk.
-    const s1 = await eventually(() => drbdState(v1), (s) => synced(s) && /role:Primary/.test(s), 420);
+    const s1 = await eventually(() => drbdState(v1), (s) => synced(s) && /^replicate role:Primary/.test(s), 420);
     const seen = await bothSides(v1, v2);
-    expect(s1, `vprotect1 resynced and promoted again after its restart (${seen})`).to.match(/role:Primary/).and.match(/peer-disk:UpToDate/);
-    expect(await drbdState(v2)).to.match(/role:Secondary/).and.match(/peer-disk:UpToDate/);
+    expect(s1, `vprotect1 resynced and promoted again after its restart (${seen})`).to.match(/^replicate role:Primary/).and.match(/peer-disk:UpToDate/);
+    expect(await drbdState(v2)).to.match(/^replicate role:Secondary/).and.match(/peer-disk:UpToDate/);
     expect(await eventually(apiOnVip, (h) => h === 'vprotect1', 120), 'the API on the floating IP after the failback').to.equal('vprotect1');
     const lostBack = missingRecords(acked, await sh(v1, `cat ${RECORDS_FILE}`));
     expect(lostBack, 'acknowledged records missing on vprotect1 after it took its resources back').to.deep.equal([]);
@@ -274,8 +275,8 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     // gives its vote to one half (ffsplit; the heuristic passes where the floating IP is): vprotect2 loses quorum
     // and, with no-quorum-policy=stop, stops what it runs instead of promoting DRBD.
     this.timeout(15 * 60_000);
-    const start = await eventually(() => drbdState(v1), (s) => synced(s) && /role:Primary/.test(s), 120);
-    expect(start, `vprotect1 Primary and in sync before the partition (${await bothSides(v1, v2)})`).to.match(/role:Primary/).and.match(/peer-disk:UpToDate/);
+    const start = await eventually(() => drbdState(v1), (s) => synced(s) && /^replicate role:Primary/.test(s), 120);
+    expect(start, `vprotect1 Primary and in sync before the partition (${await bothSides(v1, v2)})`).to.match(/^replicate role:Primary/).and.match(/peer-disk:UpToDate/);
     for (const c of [v1, v2]) expect(await eventually(() => qdeviceState(c), (st) => st === 'Connected', 60), `${c.host}'s corosync-qdevice`).to.equal('Connected');
     const FILE = '/vprotect_data/written-during-arbitrated-partition.txt';
     const roleOf = (text: string): string => parseStatusText(text, 'replicate')?.role ?? 'down';
@@ -305,8 +306,8 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     const states = async (): Promise<[string, string]> => [await drbdState(v1), await drbdState(v2)];
     const [s1, s2] = await eventually(states, ([x, y]) => synced(x) && synced(y), 420);
     const apart = await bothSides(v1, v2);
-    expect(s1, `vprotect1 after the heal (${apart})`).to.match(/role:Primary/).and.match(/peer-disk:UpToDate/);
-    expect(s2, 'vprotect2 after the heal').to.match(/role:Secondary/).and.match(/^\s+disk:UpToDate/m);
+    expect(s1, `vprotect1 after the heal (${apart})`).to.match(/^replicate role:Primary/).and.match(/peer-disk:UpToDate/);
+    expect(s2, 'vprotect2 after the heal').to.match(/^replicate role:Secondary/).and.match(/^\s+disk:UpToDate/m);
     expect(await sh(v1, `cat ${FILE}`)).to.equal('written on vprotect1 while partitioned\n');
     for (const c of [v1, v2]) expect(await eventually(() => qdeviceState(c), (st) => st === 'Connected', 60), `${c.host}'s corosync-qdevice after the heal`).to.equal('Connected');
   });
@@ -338,7 +339,7 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
       return again.length === 1 && again[0] === one[0] ? one[0] : undefined;
     };
 
-    await eventually(() => drbdState(v1), (s) => synced(s) && /role:Primary/.test(s), 120);
+    await eventually(() => drbdState(v1), (s) => synced(s) && /^replicate role:Primary/.test(s), 120);
     const [active] = await primaries();
     expect(active?.host, 'one node serves /vprotect_data before the partition').to.be.a('string');
     const FILE = '/vprotect_data/written-during-partition.txt';
@@ -428,5 +429,49 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     expect(statusOf(r, 'Quorum device: a vote through corosync-qnetd on the arbiter', 'vprotect1')).to.equal('changed');
     for (const c of [v1, v2]) expect(await qdeviceState(c), `${c.host}'s corosync-qdevice after site.ts`).to.equal('Connected');
     expect(await sh(v1, 'crm_attribute --type crm_config --name no-quorum-policy --query --quiet')).to.equal('stop\n');
+  });
+
+  it('DRBD as the how-to builds it (its vprotect.res, no fencing, live under the cluster): --check --diff says what would change and changes nothing; site.ts puts the role\'s content into vprotect.res and adjusts the live resource, the data stays; a rerun changes nothing', async function () {
+    this.timeout(15 * 60_000);
+    const howTo = (): string =>
+      'resource replicate {\nprotocol C;\n' +
+      [1, 2].map((i) => `    on vprotect${i} {\n        device /dev/drbd0;\n        disk /dev/ubdb;\n        address ${labHost(i).ip}:7788;\n        meta-disk internal;\n    }\n`).join('') +
+      '}\n';
+    const RES = '/etc/drbd.d/vprotect.res';
+    const FENCING = /fencing\s+resource-only;/;
+    // The how-to's file in place of the role's, taken live (drbdadm adjust): the kernel drops the role's fencing.
+    for (const c of [v1, v2]) await sh(c, `rm -f /etc/drbd.d/replicate.res && cat > ${RES} <<'EOF'\n${howTo()}EOF\ndrbdadm adjust replicate`);
+    for (const c of [v1, v2]) expect(await sh(c, 'drbdsetup show replicate'), `${c.host} runs the how-to's settings`).to.not.match(FENCING);
+    const s1 = await eventually(() => drbdState(v1), (s) => synced(s) && /^replicate role:Primary/.test(s), 180);
+    expect(s1, `vprotect1 Primary and in sync (${await bothSides(v1, v2)})`).to.match(/^replicate role:Primary/).and.match(/peer-disk:UpToDate/);
+    await sh(v1, 'head -c 4M /dev/urandom > /vprotect_data/hand-built.bin && sync /vprotect_data/hand-built.bin');
+    const sum = await sha256(v1, '/vprotect_data/hand-built.bin');
+    const FILE_TASK = 'DRBD resource file (validated by drbdadm before it is installed)';
+    const UP_TASK = 'Bring the resource up, or a live one to its file';
+
+    const check = await runPlaybook(site, lab.inventoryDir, '--check', '--diff');
+    noFailures(check);
+    for (const [c, role] of [[v1, 'Primary'], [v2, 'Secondary']] as const) {
+      expect(messageOf(check, FILE_TASK, c.host)).to.equal(`resource replicate is defined in ${RES} (made by hand): its content becomes the role's there; would update ${RES}`);
+      expect(messageOf(check, UP_TASK, c.host)).to.equal(`replicate is up (${role}, disk UpToDate): would adjust it live to the new resource file (drbdadm adjust)`);
+      expect(await sh(c, `cat ${RES}`), `${c.host}'s ${RES} after --check`).to.equal(howTo());
+      expect(await sh(c, 'drbdsetup show replicate'), `${c.host}'s live settings after --check`).to.not.match(FENCING);
+    }
+
+    const r = await runPlaybook(site, lab.inventoryDir);
+    noFailures(r);
+    for (const c of [v1, v2]) {
+      expect(messageOf(r, UP_TASK, c.host)).to.match(/^adjusted replicate live to its file: drbdsetup\S* disk-options/);
+      expect(await sh(c, `cat ${RES}`)).to.contain('# DRBD resource replicate: written by the drbd role');
+      expect((await c.exec('test -e /etc/drbd.d/replicate.res')).code, `${c.host} has no second definition`).to.equal(1);
+      expect(await sh(c, 'drbdsetup show replicate'), `${c.host}'s live settings after site.ts`).to.match(FENCING);
+    }
+    expect(await eventually(() => drbdState(v1), synced, 60)).to.match(/^replicate role:Primary/);
+    expect(await sha256(v1, '/vprotect_data/hand-built.bin')).to.equal(sum);
+    expect(await apiOnVip()).to.equal('vprotect1');
+
+    const again = await runPlaybook(site, lab.inventoryDir);
+    noFailures(again);
+    expect(changedNothing(again)).to.deep.equal([]);
   });
 });

@@ -95,7 +95,7 @@ describe('drbd role --check on a fresh pair', () => {
       'DRBD resource file (validated by drbdadm before it is installed): would create /etc/drbd.d/replicate.res (drbdadm is not installed yet: checked on the real run)',
     ]);
     const skipped = check.results.filter((r) => r.startsWith('skipped vprotect1 ')).map((r) => r.slice('skipped vprotect1 '.length));
-    expect(skipped).to.include.members(['DRBD metadata (refuses a disk that holds data unless drbd_force_create_md)', 'Bring the resource up', 'Initial sync from the preferred node']);
+    expect(skipped).to.include.members(['DRBD metadata (refuses a disk that holds data unless drbd_force_create_md)', 'Bring the resource up, or a live one to its file', 'Initial sync from the preferred node']);
   });
 });
 
@@ -143,14 +143,28 @@ describe('drbd role on a pair built by hand from the how-to (vprotect.res, up, P
     expect(changed(pair)).to.deep.equal({ vprotect1: [], vprotect2: [] });
     const messages = check.events.flatMap((e) => (e.type === 'result' && e.status === 'changed' ? [`${e.host}: ${e.msg}`] : []));
     const adopt = "resource replicate is defined in /etc/drbd.d/vprotect.res (made by hand): its content becomes the role's there; would update /etc/drbd.d/vprotect.res";
-    expect(messages).to.deep.equal([`vprotect1: ${adopt}`, `vprotect2: ${adopt}`]);
+    const adjust = (state: string) => `replicate is up (${state}): would adjust it live to the new resource file (drbdadm adjust)`;
+    expect(messages).to.deep.equal([`vprotect1: ${adopt}`, `vprotect2: ${adopt}`, `vprotect1: ${adjust('Primary, disk UpToDate')}`, `vprotect2: ${adjust('Secondary, disk UpToDate')}`]);
   });
 
-  it('writes the role\'s content into vprotect.res on both, no replicate.res, and leaves the running resource and its data alone; a rerun changes nothing', async () => {
+  it('--check validates the content in the dialect of the host\'s module (DRBD 8.4 here, as on the lab): the version probe runs under --check too', async () => {
+    const pair = fresh({ vprotect1: { rhel: 8, handBuilt: 'Primary', drbd84: true }, vprotect2: { rhel: 8, handBuilt: 'Secondary', drbd84: true } });
+    const check = await runFake(site, pair, { check: true });
+    expect(failures(check)).to.deep.equal([]);
+    for (const n of ['vprotect1', 'vprotect2']) {
+      const checked = pair.hosts.get(n)!.ops.flatMap((o) => (o.kind === 'put' && /^\/tmp\/\.drbd-check-[0-9a-f]+\.res$/.test(o.path) ? [o.content] : []));
+      expect(checked, n).to.have.length(1);
+      expect(checked[0], n).to.match(/ disk \{\n.*\n    fencing resource-only;/).and.contain('after-resync-target "/usr/lib/drbd/crm-unfence-peer.sh"').and.not.contain('node-id');
+    }
+    expect(changed(pair)).to.deep.equal({ vprotect1: [], vprotect2: [] });
+  });
+
+  it('writes the role\'s content into vprotect.res on both, no replicate.res, and adjusts the running resource to it, its data left alone; a rerun changes nothing', async () => {
     const pair = handBuilt();
     const first = await runFake(site, pair);
     expect(failures(first)).to.deep.equal([]);
-    expect(changed(pair)).to.deep.equal({ vprotect1: ['put /etc/drbd.d/vprotect.res'], vprotect2: ['put /etc/drbd.d/vprotect.res'] });
+    const adopted = ['put /etc/drbd.d/vprotect.res', 'drbdadm adjust replicate'];
+    expect(changed(pair)).to.deep.equal({ vprotect1: adopted, vprotect2: adopted });
     for (const n of ['vprotect1', 'vprotect2']) {
       expect(file(pair, n, '/etc/drbd.d/vprotect.res')).to.not.equal(HOWTO_RESOURCE_FILE);
       expect(file(pair, n, '/etc/drbd.d/vprotect.res')).to.contain('# DRBD resource replicate: written by the drbd role');

@@ -82,6 +82,24 @@ describe('vdo role on RHEL 8 (the vdo manager), after drbd on a fresh pair', () 
   });
 
   convergedChecks(() => pair);
+
+  it('with the data on vprotect2 (the cluster moved it there), a rerun makes no volume and no filesystem on the preferred node, and changes nothing', async () => {
+    // The volume runs where the cluster started it: vprotect1, Secondary, has no /dev/mapper/vdo_data now.
+    const moved = storagePair({ vprotect1: { rhel: 8 }, vprotect2: { rhel: 8 } }, VARS);
+    expect(failures(await runFake(storage, moved))).to.deep.equal([]);
+    const [v1, v2] = [moved.state.get('vprotect1')!, moved.state.get('vprotect2')!];
+    v1.role = 'Secondary';
+    v2.role = 'Primary';
+    v2.devices.set('/dev/mapper/vdo_data', v1.devices.get('/dev/mapper/vdo_data')!);
+    v1.devices.delete('/dev/mapper/vdo_data');
+    const since = opCount(moved);
+    const r = await runFake(storage, moved);
+    expect(failures(r)).to.deep.equal([]);
+    expect(changed(moved, since)).to.deep.equal({ vprotect1: [], vprotect2: [] });
+    for (const task of ['VDO volume on the DRBD device (refuses a device with data unless vdo_force)', 'Filesystem on the VDO volume (refuses an existing one unless data_force_mkfs)']) {
+      expect(r.results).to.include(`skipped vprotect1 ${task}`);
+    }
+  });
 });
 
 describe('vdo role on RHEL 9 (LVM-VDO), after drbd on a fresh pair', () => {

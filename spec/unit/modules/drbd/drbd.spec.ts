@@ -16,6 +16,11 @@ const INITIAL = fixture('drbd/status-84-initial.txt');
 const SYNCING = fixture('drbd/status-84-syncing.txt');
 const CONNECTING = fixture('drbd/status-9-connecting.txt');
 const JSON9 = fixture('drbd/status-9-established.json');
+const STANDALONE = fixture('drbd/status-84-standalone.txt');
+/** `drbdadm -d adjust`: the how-to's resource live, the role's file written (recorded on the lab, DRBD 8.4). */
+const ADJUST = fixture('drbd/adjust-dry-run-84.txt');
+/** The same on a StandAlone resource (recorded on the lab after `drbdadm disconnect`). */
+const ADJUST_CONNECT = fixture('drbd/adjust-dry-run-84-standalone.txt');
 
 /** A host whose drbdsetup has no --json (DRBD 8.4) and prints `text`, or reports the resource down. */
 function drbdHost(text: string | undefined, opts: { json?: string } = {}): FakeConnection {
@@ -25,7 +30,7 @@ function drbdHost(text: string | undefined, opts: { json?: string } = {}): FakeC
   h.on(/^drbdadm (up|primary)/, { code: 0 });
   return h;
 }
-const changing = (h: FakeConnection): string[] => h.commands.filter((c) => !/^drbdsetup status|^drbdadm (sh-ll-dev|dump-md)|^blkid|^test -e|^cmp -s/.test(c));
+const changing = (h: FakeConnection): string[] => h.commands.filter((c) => !/^drbdsetup status|^drbdadm (sh-ll-dev|dump-md|-d adjust)|^blkid|^test -e|^cmp -s/.test(c));
 
 describe('drbd status', () => {
   it('reads the how-to\'s DRBD 8.4 text output', () => {
@@ -77,8 +82,39 @@ describe('drbd_up', () => {
     expect(r).to.deep.include({ changed: true, msg: 'brought replicate up' });
     expect(r.status?.diskState).to.equal('Inconsistent');
     expect(changing(h)).to.deep.equal(['drbdadm up replicate']);
+    h.on(/^drbdadm -d adjust replicate$/, { stdout: '' });
     const again = await drbdUp({ resource: 'replicate' }).run(moduleContext(h));
-    expect(again).to.deep.include({ changed: false, msg: 'replicate is up (Secondary, disk Inconsistent)' });
+    expect(again).to.deep.include({ changed: false, msg: "replicate is up (Secondary, disk Inconsistent) with its file's settings" });
+    expect(changing(h)).to.deep.equal(['drbdadm up replicate']);
+  });
+
+  it('adjusts a live resource whose file differs (what the dry run lists), and only then', async () => {
+    const h = drbdHost(SYNCING);
+    h.on(/^drbdadm -d adjust replicate$/, { stdout: ADJUST });
+    h.on(/^drbdadm adjust replicate$/, { code: 0 });
+    const r = await drbdUp({ resource: 'replicate' }).run(moduleContext(h));
+    expect(r).to.deep.include({ changed: true, msg: `adjusted replicate live to its file: ${ADJUST.trim().split('\n').join('; ')}` });
+    expect(changing(h)).to.deep.equal(['drbdadm adjust replicate']);
+  });
+
+  it('under --check lists what adjust would run, or, while the file itself would change, says it would adjust', async () => {
+    const h = drbdHost(SYNCING);
+    h.on(/^drbdadm -d adjust replicate$/, { stdout: ADJUST });
+    const r = await drbdUp({ resource: 'replicate' }).run(moduleContext(h, { check: true }));
+    expect(r.msg).to.equal(`would adjust replicate live to its file: ${ADJUST.trim().split('\n').join('; ')}`);
+    const pending = await drbdUp({ resource: 'replicate', fileChanging: true }).run(moduleContext(h, { check: true }));
+    expect(pending.msg).to.equal('replicate is up (Primary, disk UpToDate): would adjust it live to the new resource file (drbdadm adjust)');
+    expect(changing(h)).to.deep.equal([]);
+  });
+
+  it('refuses to adjust a StandAlone resource when adjust would connect it: connecting is the operator\'s call', async () => {
+    const h = drbdHost(STANDALONE);
+    h.on(/^drbdadm -d adjust replicate$/, { stdout: ADJUST_CONNECT });
+    expect(await failure(drbdUp({ resource: 'replicate' }).run(moduleContext(h)))).to.equal(
+      `replicate on vprotect1 is StandAlone and differs from its resource file: drbdadm adjust would connect it (${ADJUST_CONNECT.trim().split('\n').join('; ')}). ` +
+        'Not changed: connect it yourself (drbdadm connect replicate, after reading `drbdadm status` on both nodes), then run again',
+    );
+    expect(changing(h)).to.deep.equal([]);
   });
 
   it('under --check runs nothing', async () => {
