@@ -468,7 +468,7 @@ describe('the storage tier: real DRBD under /vprotect_data, fail-over and a powe
     }
     expect(await eventually(() => drbdState(v1), synced, 60)).to.match(/^replicate role:Primary/);
     expect(await sha256(v1, '/vprotect_data/hand-built.bin')).to.equal(sum);
-    expect(await apiOnVip()).to.equal('vprotect1');
+    expect(await eventually(apiOnVip, (h) => h === 'vprotect1', 120), 'the API on the floating IP after site.ts').to.equal('vprotect1');
 
     const again = await runPlaybook(site, lab.inventoryDir);
     noFailures(again);
