@@ -6,6 +6,7 @@
 //   host-view.ts      the one HostView factory, for plan-time checks and for the run
 //   run.ts            the linear strategy: plays, serial batches, blocks, handlers, lockstep tasks
 //   task-executor.ts  one task on one host: when, delegateTo, loop, check mode, retries, register, notify
+//   task-check.ts     whether a task runs under --check (the run's flag, or the task's checkMode: false)
 //   context-on.ts     ModuleContext.on(host): a task's context for reaching another host (cross-host modules)
 //   probe-batch.ts    the state of consecutive tasks read in one command per host; which tasks share it, when
 //                     an answer is stale (the probe contract itself is modules/lib/define.ts's)

@@ -16,6 +16,7 @@
 //               when lockstep has finished the tasks before it everywhere. A stale or missing answer starts a new
 //               round at that task's turn. Under --check nothing changes, so nothing goes stale.
 // The probe contract itself is modules/lib/define.ts's (engine/types.ts has what the runner sees of it).
+import { checksTask } from './task-check';
 import type { Action, ActionProbe, Connection, Facts, HostName, ModuleContext, ModuleResult, ProbeAnswer, ProbeAnswers, ProbeDecision, ProbeKind, ProbeRead } from '../types';
 import { FACTS_SCRIPT, factsFrom } from '../facts';
 import { newToken, parseSections, sectionsScript } from '../connection/framing';
@@ -151,7 +152,7 @@ export class ProbeBatch {
         const view = this.env.views.of(h.name, t.scope, p.hosts, ahead);
         const skipped = [...t.scope.when, o.when].some((w) => w && !w(view));
         const action = skipped ? undefined : typeof o.action === 'function' ? o.action(view, undefined) : o.action;
-        const check = this.env.check && o.checkMode !== false;
+        const check = checksTask(this.env.check, o);
         const probe = action && !(check && !action.checkMode) ? action.probe?.({ check, diff: this.env.diff }) : undefined;
         if (ahead.tripped) break;
         entry = { readAt: this.tasks[from]!, skipped, action, probe, paths: [] };

@@ -1,5 +1,6 @@
 // One task on one host, as Ansible's task_executor: conditions, delegation, loop items, check mode, retries
 // and until, changedWhen/failedWhen, timeouts, register, notify, and the result or failure it reports.
+import { checksTask } from './task-check';
 import type { Action, Facts, ModuleContext, ModuleResult } from '../types';
 import type { HostView, LoopResult, TaskNode } from '../dsl';
 import { ConfigError, ModuleError, UnreachableError } from '../errors';
@@ -113,7 +114,7 @@ export class TaskExecutor {
       let failure: string | undefined;
       for (const item of items) {
         const action: Action = batched?.skipped === false ? batched.action : typeof o.action === 'function' ? o.action(view, item) : o.action;
-        const check = settings.check && o.checkMode !== false;
+        const check = checksTask(settings.check, o);
         if (check && !action.checkMode) {
           h.stats.skipped += 1;
           await this.env.emit({ type: 'result', task: ref, host: h.name, status: 'skipped', msg: `check mode: module ${action.module} cannot predict its changes`, durationMs: Date.now() - t0 });

@@ -23,8 +23,6 @@ export interface DrbdUpParams {
 
 export interface DrbdUpResult extends ModuleResult {
   readonly status?: DrbdStatus;
-  /** The drbdsetup commands adjust ran (or, under --check, would run) on the live resource. */
-  readonly adjusted?: readonly string[];
 }
 
 /** The drbdsetup commands of `drbdadm -d adjust` (one per line; it prints nothing when the kernel matches). */
@@ -61,13 +59,12 @@ export const drbdUp = defineModule<DrbdUpParams, DrbdUpResult>({
           `\`drbdadm status\` on both nodes), then run again`,
       );
     }
-    if (ctx.check) return { changed: true, msg: `would adjust ${p.resource} live to its file: ${commands.join('; ')}`, status: before, adjusted: commands };
+    if (ctx.check) return { changed: true, msg: `would adjust ${p.resource} live to its file: ${commands.join('; ')}`, status: before };
     await must(ctx, sh`${drbdadm(p.config)} adjust ${p.resource}`);
     return {
       changed: true,
       msg: `adjusted ${p.resource} live to its file: ${commands.join('; ')}`,
       status: await readDrbdStatus(ctx, p.resource),
-      adjusted: commands,
     };
   },
 });

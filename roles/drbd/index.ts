@@ -49,7 +49,7 @@ export function resourceFileVars(h: H): Record<string, unknown> {
  * Whether this host makes what sits on the DRBD device (VDO, the filesystem): the preferred node, unless its
  * connected peer is Primary (the cluster runs the data there, and a Secondary's device cannot be opened).
  */
-export function makesDataLayers(h: HostView<unknown> & Parameters<typeof isPreferred>[0]): boolean {
+export function makesDataLayers(h: Parameters<typeof isPreferred>[0]): boolean {
   return isPreferred(h) && h.registered<DrbdPrimaryResult>('drbd_primary')?.peerPrimary === undefined;
 }
 
