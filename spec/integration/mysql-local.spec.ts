@@ -10,6 +10,7 @@ import { localContext, withCheck, type LocalContext } from '../support/local-con
 import { rowsOnlyOn } from '../../modules/mysql/compare';
 import { freePort, haveMariaDb, startMariaDb, type ThrowawayMariaDb } from '../support/throwaway-mariadb';
 import { failureMessage as failure } from '../support/failure';
+import { probeRecordWrite } from '../../modules/probe_record/write';
 
 const leftoverCredentialFiles = (): string[] => readdirSync('/tmp').filter((f) => f.startsWith('.mysql-client-'));
 
@@ -156,6 +157,20 @@ describe('mysql modules on a real MariaDB (throwaway server)', function () {
     expect(msg).to.match(new RegExp(`^replication on localhost is not running after start \\(IO Connecting, SQL Yes from replicator@127\\.0\\.0\\.1:${closed}\\): error connecting to master 'replicator@127\\.0\\.0\\.1:${closed}'`));
     await mysqlReplication({ mode: 'reset_replica', all: true, login: root }).run(ctx);
     expect((await mysqlReplication({ mode: 'replica_status', login: root }).run(ctx)).replica).to.equal(undefined);
+  });
+
+  it('probe_record_write keeps the drills\' rows of the last 90 days and drops only older ones', async () => {
+    await mysqlQuery({ query: 'CREATE DATABASE IF NOT EXISTS vprotect', login: root }).run(ctx);
+    const write = () => probeRecordWrite({ database: 'vprotect', table: 'ha_drill_probe', login: root }).run(ctx);
+    const first = await write();
+    await mysqlQuery({
+      query:
+        "INSERT INTO vprotect.ha_drill_probe (run_id, written_on, written_at) VALUES ('old', 'vprotect1', NOW() - INTERVAL 91 DAY), ('recent', 'vprotect1', NOW() - INTERVAL 89 DAY)",
+      login: root,
+    }).run(ctx);
+    const second = await write();
+    const runs = (await mysqlQuery({ query: 'SELECT run_id FROM vprotect.ha_drill_probe ORDER BY id', login: root }).run(ctx)).rows.map((r) => r.run_id);
+    expect(runs).to.deep.equal([first.record!.runId, 'recent', second.record!.runId]);
   });
 });
 
