@@ -36,16 +36,25 @@ function describePeers(s: DrbdStatus): string {
 }
 
 const notConnected = (s: DrbdStatus): boolean => s.peers.length === 0 || s.peers.some((x) => x.connection !== 'Connected');
+/**
+ * Connected, but the peer's disk not reported yet: the handshake is still exchanging states. drbd-utils prints
+ * DRBD 8.4's WFReportParams as DRBD 9's `Connected` with no peer-disk (user/v84/drbdsetup.c, drbd_conn_str9); on
+ * the lab it lasts a few milliseconds after the peer's `drbdadm up`, and a CI run's initial sync hit it.
+ */
+const unsettled = (s: DrbdStatus): boolean => notConnected(s) || s.peers.some((x) => x.connection === 'Connected' && x.diskState === 'DUnknown');
 /** States from which DRBD keeps trying to connect by itself (8.4 and 9 spellings). */
 const CONNECTING = new Set(['Connecting', 'WFConnection', 'WFReportParams', 'Unconnected', 'NetworkFailure', 'BrokenPipe', 'Timeout', 'ProtocolError']);
 
-/** The status once every peer is Connected, or the last one read when the time is up or a peer will not connect by itself. */
+/**
+ * The status once every peer is Connected with its disk state known, or the last one read when the time is up or
+ * a peer will not connect by itself.
+ */
 async function awaitPeers(read: () => Promise<DrbdStatus | undefined>, first: DrbdStatus, seconds: number): Promise<DrbdStatus> {
   let s = first;
   const until = Date.now() + seconds * 1000;
   // No peer listed is DRBD 8.4's StandAlone (status.ts peerConnection): nothing connects by itself, so no wait.
   const mayConnect = (x: DrbdStatus): boolean => x.peers.length > 0 && x.peers.every((p) => p.connection === 'Connected' || CONNECTING.has(p.connection));
-  while (notConnected(s) && mayConnect(s) && Date.now() < until) {
+  while (unsettled(s) && mayConnect(s) && Date.now() < until) {
     await new Promise((r) => setTimeout(r, 1000));
     s = (await read()) ?? s;
   }

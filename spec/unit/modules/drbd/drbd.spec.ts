@@ -132,6 +132,17 @@ describe('drbd_primary', () => {
     expect(changing(h)).to.deep.equal(['drbdadm primary --force replicate']);
   });
 
+  it('waits while the connected peer\'s disk is not reported yet (DRBD 8.4 right after up), then forces the initial sync', async () => {
+    const h = drbdHost(INITIAL);
+    // Later rules win: the handshake's first answer once, then the settled one.
+    h.on(/^drbdsetup status replicate$/, { stdout: INITIAL.replace('peer-disk:Inconsistent', 'peer-disk:DUnknown') }, 1);
+    const r = await drbdPrimary({ resource: 'replicate', initialSync: true }).run(moduleContext(h));
+    expect(r).to.deep.include({ changed: true, forced: true });
+    // the first read, the settled one, and the read after the promotion
+    expect(h.commands.filter((c) => c === 'drbdsetup status replicate')).to.have.length(3);
+    expect(changing(h)).to.deep.equal(['drbdadm primary --force replicate']);
+  });
+
   it('is a no-op on a Primary (second run)', async () => {
     const h = drbdHost(SYNCING);
     expect((await drbdPrimary({ resource: 'replicate', initialSync: true }).run(moduleContext(h))).changed).to.equal(false);
